@@ -1,0 +1,1 @@
+# bench/: see its README or header comments.

@@ -1,0 +1,1 @@
+# ctr-backend/: see its README or header comments.

@@ -1,0 +1,1 @@
+# vm-backend/: see its README or header comments.
