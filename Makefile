@@ -75,10 +75,11 @@ format:
 # tests/testvm/*.t run inside the emulated KVM machine). prove prints the
 # closing summary that CI reads.
 TEST_FILES = $(sort $(TEST_PROGS:%=$(BUILD)/%)) \
-             $(sort $(wildcard tests/integration/*.t))
+             $(sort $(wildcard tests/integration/*.t)) \
+             $(sort $(wildcard tests/testvm/*.t))
 test: all $(TEST_PROGS:%=$(BUILD)/%)
 	$(MAKE) --no-print-directory check-format
-	CMOCKA_MESSAGE_OUTPUT=TAP prove -e '' $(PROVE_FLAGS) $(TEST_FILES:%=./%)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove -e tests/run-test $(PROVE_FLAGS) $(TEST_FILES:%=./%)
 
 run: all
 	scripts/run-suite

@@ -1,1 +1,3 @@
-# bench/: see its README or header comments.
+# bench/: each subfolder (port, workloads, init, sink, cli, ...) has its own
+# fragment.
+include $(sort $(wildcard bench/*/module.mk))
