@@ -17,7 +17,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN) -MMD -MP
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=all
-LDLIBS   := -lnl-route-3 -lnl-3 -lmnl -lcjson -lhwloc -lpfm -lm -lpthread
+LDLIBS   := -lnl-route-3 -lnl-3 -lmnl -lcjson -lhwloc -lpfm -lcap -lm -lpthread
 NLFLAGS  := -I/usr/include/libnl3
 
 # Program link rules in fragments name their library objects as $$(LIB_OBJS)
