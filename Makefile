@@ -45,6 +45,12 @@ include tests/module.mk
 
 all: $(PROGRAMS:%=$(BUILD)/%)
 
+# The guest kernel (Debian's cloud kernel package, cached under build/guest)
+# and the emulated KVM test machine (tests/testvm.mk) come with `make`.
+all: $(BUILD)/guest/vmlinuz $(BUILD)/testvm/initramfs.cpio.gz
+$(BUILD)/guest/vmlinuz: | $(BUILD)/.deps
+	scripts/guest-kernel
+
 # Dependencies come from Debian packages only; the stamp keeps `make`
 # from asking dpkg on every invocation.
 deps-stamp: $(BUILD)/.deps

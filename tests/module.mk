@@ -7,3 +7,4 @@ TEST_PROGS += $(UNIT_PROGS)
 $(BUILD)/tests/%: $(BUILD)/san/tests/unit/%.o $$(SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SANFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+include tests/testvm.mk
