@@ -13,10 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-
-/* A results.json of a full run is a few hundred KiB; anything far larger is
- * not ours. */
-#define RESULTS_FILE_MAX_BYTES (64u << 20)
+#include "jsonfile.h"
 
 /* Upper bound for `instances`: density runs stop at a few dozen. */
 #define RESULTS_INSTANCES_MAX 100000
@@ -196,12 +193,6 @@ void results_set_skipped(struct results *rs, cJSON *tree)
 }
 
 /* ---- saving ---------------------------------------------------------- */
-
-static void cleanup_json_fn(cJSON **j)
-{
-	cJSON_Delete(*j);
-}
-#define cleanup_json __attribute__((cleanup(cleanup_json_fn)))
 
 /* Deep copy of `tree`, or an empty object/array when NULL. */
 static cJSON *tree_or_empty(const cJSON *tree, bool array)
@@ -386,43 +377,6 @@ int results_save(struct results *rs, const char *path, struct iso_err *err)
 }
 
 /* ---- loading --------------------------------------------------------- */
-
-/* Read a whole file into a NUL-terminated buffer. */
-static int read_file(const char *path, char **out, struct iso_err *err)
-{
-	cleanup_fclose FILE *f = fopen(path, "re");
-	cleanup_free char *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	if (!f)
-		return iso_err_set(err, -errno, "open %s", path);
-	for (;;) {
-		size_t n;
-
-		if (cap - len < 4096) {
-			char *v;
-
-			cap = cap ? 2 * cap : 65536;
-			if (cap > RESULTS_FILE_MAX_BYTES)
-				return iso_err_input(err, -EFBIG, "%s: larger than %u bytes", path,
-						     RESULTS_FILE_MAX_BYTES);
-			v = realloc(buf, cap + 1);
-			if (!v)
-				return iso_err_set(err, -ENOMEM, "read %s", path);
-			buf = v;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0) {
-			if (ferror(f))
-				return iso_err_set(err, -EIO, "read %s", path);
-			break;
-		}
-	}
-	buf[len] = '\0';
-	*out = steal_ptr(&buf);
-	return 0;
-}
 
 /* Validation context: the file name and the field being checked, so that
  * every message reads "<file>: <field>: <problem>". */
@@ -640,21 +594,11 @@ static int load_doc(const struct load_ctx *c, const cJSON *doc, struct results *
 int results_load(const char *path, struct results **out, struct iso_err *err)
 {
 	struct load_ctx c = {.path = path, .err = err};
-	cleanup_free char *text = NULL;
 	cleanup_json cJSON *doc = NULL;
 	int r;
 
-	r = read_file(path, &text, err);
+	r = jsonfile_load(path, &doc, err);
 	if (r < 0)
 		return r;
-	doc = cJSON_Parse(text);
-	if (!doc) {
-		const char *at = cJSON_GetErrorPtr();
-		int line = 1;
-
-		for (const char *p = text; at && p < at && *p; p++)
-			line += *p == '\n';
-		return iso_err_input(err, -EINVAL, "%s: not valid JSON (line %d)", path, line);
-	}
 	return load_doc(&c, doc, out);
 }

@@ -44,9 +44,25 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Samples per figure are a few dozen at most and the resampling loops
+ * sort them hundreds of thousands of times: insertion sort beats qsort's
+ * indirect comparisons there. */
+#define STATS_SMALL_SORT 64
+
 static void sort_doubles(double *x, size_t n)
 {
-	qsort(x, n, sizeof(*x), cmp_double);
+	if (n > STATS_SMALL_SORT) {
+		qsort(x, n, sizeof(*x), cmp_double);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		double v = x[i];
+		size_t j = i;
+
+		for (; j > 0 && x[j - 1] > v; j--)
+			x[j] = x[j - 1];
+		x[j] = v;
+	}
 }
 
 double stats_percentile_sorted(const double *sorted, size_t n, double q)
@@ -206,20 +222,33 @@ int stats_ratio_ci(const double *base, size_t nb, const double *head, size_t nh,
 	return 0;
 }
 
-/* |median(second group) - median(first group)| for a labelling of the
- * pooled values: in_a[i] says whether pooled[i] belongs to the first. */
-static double split_stat(const double *pooled, const bool *in_a, size_t n, double *buf_a,
-			 double *buf_b)
+/* Midranks (1-based, ties share the mean of their ranks) of x into rank. */
+static int midranks(const double *x, size_t n, double *rank)
 {
-	size_t na = 0, nb = 0;
+	cleanup_free size_t *order = malloc(n * sizeof(*order));
 
-	for (size_t i = 0; i < n; i++) {
-		if (in_a[i])
-			buf_a[na++] = pooled[i];
-		else
-			buf_b[nb++] = pooled[i];
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	/* insertion sort of indices by value: n is a few dozen */
+	for (size_t i = 1; i < n; i++) {
+		size_t v = order[i], j = i;
+
+		for (; j > 0 && x[order[j - 1]] > x[v]; j--)
+			order[j] = order[j - 1];
+		order[j] = v;
 	}
-	return fabs(median_inplace(buf_b, nb) - median_inplace(buf_a, na));
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		while (j + 1 < n && x[order[j + 1]] == x[order[i]])
+			j++;
+		for (size_t k = i; k <= j; k++)
+			rank[order[k]] = (double)(i + j) / 2.0 + 1.0;
+		i = j + 1;
+	}
+	return 0;
 }
 
 /* C(n, k), or limit + 1 as soon as it exceeds limit. */
@@ -254,16 +283,25 @@ static bool next_combination(size_t *idx, size_t k, size_t n)
 	return true;
 }
 
+double stats_permutation_min_p(size_t na, size_t nb)
+{
+	size_t total = binomial_capped(na + nb, na, STATS_PERMUTATIONS);
+
+	if (total > STATS_PERMUTATIONS)
+		return 1.0 / (STATS_PERMUTATIONS + 1);
+	/* The lowest and the highest na ranks deviate from the mean rank sum
+	 * by the same na * nb / 2: at least two splits are always extreme. */
+	return (total > 1 ? 2.0 : 1.0) / (double)total;
+}
+
 int stats_permutation_p(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
 			double *p, struct iso_err *err)
 {
 	size_t n = na + nb, hits = 0, total;
 	cleanup_free double *pooled = NULL;
-	cleanup_free double *buf_a = NULL;
-	cleanup_free double *buf_b = NULL;
-	cleanup_free bool *in_a = NULL;
+	cleanup_free double *rank = NULL;
 	cleanup_free size_t *idx = NULL;
-	double obs, tol, scale = 0;
+	double expect, obs, sum = 0;
 	int r;
 
 	r = check_sample(a, na, "permutation: first sample", err);
@@ -272,35 +310,32 @@ int stats_permutation_p(const double *a, size_t na, const double *b, size_t nb, 
 	if (r < 0)
 		return r;
 	pooled = malloc(n * sizeof(*pooled));
-	buf_a = malloc(n * sizeof(*buf_a));
-	buf_b = malloc(n * sizeof(*buf_b));
-	in_a = calloc(n, sizeof(*in_a));
+	rank = malloc(n * sizeof(*rank));
 	idx = malloc(n * sizeof(*idx));
-	if (!pooled || !buf_a || !buf_b || !in_a || !idx)
+	if (!pooled || !rank || !idx)
 		return iso_err_set(err, -ENOMEM, "permutation test of %zu samples", n);
-
 	memcpy(pooled, a, na * sizeof(*pooled));
 	memcpy(pooled + na, b, nb * sizeof(*pooled));
-	for (size_t i = 0; i < n; i++) {
-		in_a[i] = i < na;
-		scale = fmax(scale, fabs(pooled[i]));
-	}
-	obs = split_stat(pooled, in_a, n, buf_a, buf_b);
-	/* Splits whose statistic equals the observed one up to rounding count
-	 * as "at least as extreme": medians of the same values may differ in
-	 * the last bit depending on summation order. */
-	tol = 1e-12 * scale;
+	if (midranks(pooled, n, rank) < 0)
+		return iso_err_set(err, -ENOMEM, "rank %zu samples", n);
+
+	/* Statistic: |rank sum of the first group - its expectation|, the
+	 * two-sided Wilcoxon-Mann-Whitney statistic. Ranks are multiples of
+	 * 1/2, so comparisons against the observed value are exact. */
+	expect = (double)na * (double)(n + 1) / 2.0;
+	for (size_t i = 0; i < na; i++)
+		sum += rank[i];
+	obs = fabs(sum - expect);
 
 	total = binomial_capped(n, na, STATS_PERMUTATIONS);
 	if (total <= STATS_PERMUTATIONS) {
 		for (size_t i = 0; i < na; i++)
 			idx[i] = i;
 		do {
-			memset(in_a, 0, n * sizeof(*in_a));
+			sum = 0;
 			for (size_t i = 0; i < na; i++)
-				in_a[idx[i]] = true;
-			if (split_stat(pooled, in_a, n, buf_a, buf_b) >= obs - tol)
-				hits++;
+				sum += rank[idx[i]];
+			hits += fabs(sum - expect) >= obs;
 		} while (next_combination(idx, na, n));
 		*p = (double)hits / (double)total;
 		return 0;
@@ -314,17 +349,15 @@ int stats_permutation_p(const double *a, size_t na, const double *b, size_t nb, 
 	for (size_t t = 0; t < STATS_PERMUTATIONS; t++) {
 		/* Partial Fisher-Yates: the first na slots form the relabelled
 		 * first group. */
+		sum = 0;
 		for (size_t i = 0; i < na; i++) {
 			size_t j = i + stats_rng_below(&rng, n - i), tmp = idx[i];
 
 			idx[i] = idx[j];
 			idx[j] = tmp;
+			sum += rank[idx[i]];
 		}
-		memset(in_a, 0, n * sizeof(*in_a));
-		for (size_t i = 0; i < na; i++)
-			in_a[idx[i]] = true;
-		if (split_stat(pooled, in_a, n, buf_a, buf_b) >= obs - tol)
-			hits++;
+		hits += fabs(sum - expect) >= obs;
 	}
 	*p = (double)(hits + 1) / (double)(STATS_PERMUTATIONS + 1);
 	return 0;

@@ -72,12 +72,21 @@ int stats_summarize(const double *x, size_t n, double ci_level, struct stats_sum
 int stats_ratio_ci(const double *base, size_t nb, const double *head, size_t nh, double ci_level,
 		   uint64_t seed, struct stats_ratio *out, struct iso_err *err);
 
-/* Two-sided permutation test of "same distribution" with the absolute
- * difference of medians as statistic. Exact (all C(na+nb, na) splits) when
+/* Two-sided permutation test of "same distribution" with the
+ * Wilcoxon-Mann-Whitney rank-sum statistic (midranks for ties): robust to
+ * the outliers of a shared machine, and nearly as powerful as a t-test on
+ * normal data (asymptotic relative efficiency 0.955) where a test on the
+ * difference of medians reaches only 0.64. Exact (all C(na+nb, na) splits) when
  * that count is at most STATS_PERMUTATIONS, otherwise STATS_PERMUTATIONS
  * random relabellings with p = (hits + 1) / (STATS_PERMUTATIONS + 1)
  * (Phipson & Smyth 2010: never 0). Errors as stats_summarize(). */
 int stats_permutation_p(const double *a, size_t na, const double *b, size_t nb, uint64_t seed,
 			double *p, struct iso_err *err);
+
+/* Smallest p-value stats_permutation_p() can return for these sample
+ * sizes (2 / C(na+nb, na) when exact, else 1 / (STATS_PERMUTATIONS + 1)):
+ * when it is not below the significance level, no difference can ever be
+ * significant and more repetitions are needed. */
+double stats_permutation_min_p(size_t na, size_t nb);
 
 #endif

@@ -116,19 +116,35 @@ static void test_permutation_exact(void **state)
 	const double lo3[] = {1, 2, 3}, hi3[] = {4, 5, 6};
 	const double lo2[] = {1, 2}, hi2[] = {3, 4};
 	const double same[] = {5, 5, 5, 5};
+	const double ta[] = {1, 2, 2, 7}, tb[] = {2, 8, 9};
 	double p;
 
 	(void)state;
-	/* 20 splits of 6; |5 - 2| = 3 is reached by {1,2,3}|{4,5,6},
-	 * {1,2,4}|{3,5,6} and their mirrors: 4/20. */
+	/* 20 splits of 6; rank sum 6 is 4.5 below its mean 10.5, reached
+	 * only by {1,2,3} and its mirror {4,5,6}: 2/20 (the exact
+	 * Mann-Whitney p-value for U = 0 with 3 + 3 samples). */
 	assert_int_equal(stats_permutation_p(lo3, 3, hi3, 3, 1, &p, NULL), 0);
-	assert_near(p, 4.0 / 20, EPS);
-	/* 6 splits of {1,2,3,4}: statistics 2,2,1,1,0,0 -> 2/6. */
+	assert_near(p, 2.0 / 20, EPS);
+	/* 6 splits of ranks {1,2,3,4}: sums 3,4,5,5,6,7 around 5 -> 2/6. */
 	assert_int_equal(stats_permutation_p(lo2, 2, hi2, 2, 1, &p, NULL), 0);
 	assert_near(p, 2.0 / 6, EPS);
 	/* No difference at all: every split is as extreme. */
 	assert_int_equal(stats_permutation_p(same, 2, same + 2, 2, 1, &p, NULL), 0);
 	assert_near(p, 1.0, EPS);
+	/* Ties: midranks 1, 3, 3, 5 | 3, 6, 7; rank sum 12 vs mean 16.
+	 * Of the 35 4-subsets of ranks {1,3,3,3,5,6,7}, sums <= 12 are
+	 * {1,3,3,3}, {1,3,3,5} x3; sums >= 20 are {3,5,6,7} x3: 7/35. */
+	assert_int_equal(stats_permutation_p(ta, 4, tb, 3, 1, &p, NULL), 0);
+	assert_near(p, 7.0 / 35, EPS);
+}
+
+static void test_permutation_min_p(void **state)
+{
+	(void)state;
+	assert_near(stats_permutation_min_p(3, 3), 2.0 / 20, EPS);
+	assert_near(stats_permutation_min_p(5, 5), 2.0 / 252, EPS);
+	assert_near(stats_permutation_min_p(2, 3), 2.0 / 10, EPS);
+	assert_near(stats_permutation_min_p(20, 20), 1.0 / (STATS_PERMUTATIONS + 1), EPS);
 }
 
 static void test_permutation_sampled(void **state)
@@ -187,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_summary_rejects_bad_input),
 		cmocka_unit_test(test_percentile),
 		cmocka_unit_test(test_permutation_exact),
+		cmocka_unit_test(test_permutation_min_p),
 		cmocka_unit_test(test_permutation_sampled),
 		cmocka_unit_test(test_ratio),
 	};
