@@ -1,0 +1,145 @@
+/* ACPI table builder (ACPI 6.4 chapter 5.2): RSDP, XSDT, FADT for a
+ * hardware-reduced platform, an empty DSDT, and the MADT. */
+#include "acpi.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "bzimage.h"
+#include "vm.h"
+
+#define ACPI_HDR_BYTES	36u
+#define ACPI_RSDP_BYTES 36u
+#define ACPI_FADT_BYTES 276u /* FADT revision 6 (ACPI 6.x), Table 5.9 */
+#define ACPI_FADT_REV	6u
+#define ACPI_OEM_ID	"ISOVM "
+#define ACPI_OEM_TABLE	"ISOVMACP"
+
+/* FADT field offsets (ACPI 6.4 Table 5.9). */
+#define FADT_DSDT	    40u
+#define FADT_IAPC_BOOT_ARCH 109u
+#define FADT_FLAGS	    112u
+#define FADT_MINOR	    131u
+#define FADT_X_DSDT	    140u
+#define FADT_HV_VENDOR	    268u
+
+/* IAPC_BOOT_ARCH (Table 5.11): no VGA (bit 2), no CMOS RTC (bit 5); the
+ * 8042 bit (1) stays clear so the kernel does not probe a keyboard
+ * controller, LEGACY_DEVICES (0) clear so no ISA PnP probing. */
+#define FADT_BOOT_NO_VGA 0x0004u
+#define FADT_BOOT_NO_RTC 0x0020u
+/* Flags (Table 5.10): HW_REDUCED_ACPI (bit 20): no PM1/GPE blocks, no
+ * SCI, no SMI command port for the kernel to look for. */
+#define FADT_FLAG_HW_REDUCED (1u << 20)
+
+/* MADT (5.2.12): local APIC address, PCAT_COMPAT (dual 8259s present:
+ * KVM's irqchip has them, the kernel masks them). */
+#define MADT_FLAG_PCAT_COMPAT 1u
+#define MADT_TYPE_LAPIC	      0u
+#define MADT_TYPE_IOAPIC      1u
+#define MADT_LAPIC_BYTES      8u
+#define MADT_IOAPIC_BYTES     12u
+#define MADT_LAPIC_ENABLED    1u
+
+uint8_t acpi_checksum(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return sum;
+}
+
+static void acpi_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
+{
+	memcpy(t, sig, 4);
+	bzimage_put(t, 4, 4, len);
+	t[8] = rev;
+	memcpy(t + 10, ACPI_OEM_ID, 6);
+	memcpy(t + 16, ACPI_OEM_TABLE, 8);
+	bzimage_put(t, 24, 4, 1);  /* OEM revision */
+	memcpy(t + 28, "ISOV", 4); /* creator id */
+	bzimage_put(t, 32, 4, 1);  /* creator revision */
+}
+
+static void acpi_seal(uint8_t *t, uint32_t len)
+{
+	t[9] = 0;
+	t[9] = (uint8_t)(0x100 - acpi_checksum(t, len));
+}
+
+int acpi_build(uint8_t *buf, size_t cap, uint64_t gpa, unsigned int cpus, uint64_t *rsdp_gpa,
+	       struct iso_err *err)
+{
+	/* Layout, every table 16-byte aligned: RSDP, XSDT (2 entries), FADT,
+	 * DSDT, MADT. */
+	const size_t rsdp = 0, xsdt = 0x40, fadt = 0x80, dsdt = 0x200, madt = 0x240;
+	const uint32_t xsdt_len = ACPI_HDR_BYTES + 2 * 8;
+	const uint32_t madt_len = ACPI_HDR_BYTES + 8 + cpus * MADT_LAPIC_BYTES + MADT_IOAPIC_BYTES;
+	uint8_t *p;
+
+	if (cpus == 0 || cpus > 255 || madt + madt_len > cap)
+		return iso_err_input(err, -ENOSPC, "acpi: no room for tables for %u CPUs", cpus);
+	memset(buf, 0, madt + madt_len);
+
+	/* RSDP (5.2.5.3), revision 2: XSDT only. */
+	p = buf + rsdp;
+	memcpy(p, "RSD PTR ", 8);
+	memcpy(p + 9, ACPI_OEM_ID, 6);
+	p[15] = 2;
+	bzimage_put(p, 20, 4, ACPI_RSDP_BYTES);
+	bzimage_put(p, 24, 8, gpa + xsdt);
+	p[8] = (uint8_t)(0x100 - acpi_checksum(p, 20));		      /* first 20 bytes */
+	p[32] = (uint8_t)(0x100 - acpi_checksum(p, ACPI_RSDP_BYTES)); /* whole */
+
+	p = buf + xsdt;
+	acpi_header(p, "XSDT", xsdt_len, 1);
+	bzimage_put(p, ACPI_HDR_BYTES, 8, gpa + fadt);
+	bzimage_put(p, ACPI_HDR_BYTES + 8, 8, gpa + madt);
+	acpi_seal(p, xsdt_len);
+
+	p = buf + fadt;
+	acpi_header(p, "FACP", ACPI_FADT_BYTES, ACPI_FADT_REV);
+	bzimage_put(p, FADT_DSDT, 4, gpa + dsdt);
+	bzimage_put(p, FADT_X_DSDT, 8, gpa + dsdt);
+	bzimage_put(p, FADT_IAPC_BOOT_ARCH, 2, FADT_BOOT_NO_VGA | FADT_BOOT_NO_RTC);
+	bzimage_put(p, FADT_FLAGS, 4, FADT_FLAG_HW_REDUCED);
+	p[FADT_MINOR] = 0;
+	memcpy(p + FADT_HV_VENDOR, "ISOVM\0\0\0", 8);
+	acpi_seal(p, ACPI_FADT_BYTES);
+
+	/* An empty definition block: no devices to describe (PCI is found by
+	 * the kernel's direct probe, see boot_linux.c). */
+	p = buf + dsdt;
+	acpi_header(p, "DSDT", ACPI_HDR_BYTES, 2);
+	acpi_seal(p, ACPI_HDR_BYTES);
+
+	p = buf + madt;
+	acpi_header(p, "APIC", madt_len, 5);
+	bzimage_put(p, ACPI_HDR_BYTES, 4, VM_LAPIC_ADDR);
+	bzimage_put(p, ACPI_HDR_BYTES + 4, 4, MADT_FLAG_PCAT_COMPAT);
+	for (unsigned int i = 0; i < cpus; i++) {
+		uint8_t *e = p + ACPI_HDR_BYTES + 8 + i * MADT_LAPIC_BYTES;
+
+		e[0] = MADT_TYPE_LAPIC;
+		e[1] = MADT_LAPIC_BYTES;
+		e[2] = (uint8_t)i; /* ACPI processor UID */
+		e[3] = (uint8_t)i; /* APIC id, as cpuid.c sets it */
+		bzimage_put(e, 4, 4, MADT_LAPIC_ENABLED);
+	}
+	{
+		uint8_t *e = p + ACPI_HDR_BYTES + 8 + cpus * MADT_LAPIC_BYTES;
+
+		/* KVM's IOAPIC: id 0, GSIs 0..23, ISA IRQs identity-mapped (KVM's
+		 * default routing), so no interrupt source overrides. */
+		e[0] = MADT_TYPE_IOAPIC;
+		e[1] = MADT_IOAPIC_BYTES;
+		e[2] = 0;
+		bzimage_put(e, 4, 4, VM_IOAPIC_ADDR);
+		bzimage_put(e, 8, 4, 0);
+	}
+	acpi_seal(p, madt_len);
+
+	*rsdp_gpa = gpa + rsdp;
+	return 0;
+}
