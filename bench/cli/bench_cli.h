@@ -1,0 +1,32 @@
+/* The `bench` command's subcommands. Each takes its own argv (argv[0] is
+ * the subcommand name) and returns the process exit status: 0 success,
+ * 1 failure, 2 bad input (one line on stderr). */
+#ifndef BENCH_CLI_H
+#define BENCH_CLI_H
+
+#include <stdbool.h>
+
+#include "bench_ctx.h"
+#include "err.h"
+
+#define BENCH_EXIT_OK	 0
+#define BENCH_EXIT_FAIL	 1
+#define BENCH_EXIT_USAGE 2
+
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_clean(int argc, char **argv);
+
+/* A measuring session: run id, state directory (after sweeping leftovers
+ * of dead runs), CPU choice, repository root. */
+int session_open(struct bench_ctx *ctx, struct iso_err *err);
+void session_close(struct bench_ctx *ctx);
+
+/* Repository root from /proc/self/exe (<top>/build/bench). */
+int session_top(char *top, size_t cap, struct iso_err *err);
+
+/* Print "bench <cmd>: <msg>" and return BENCH_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

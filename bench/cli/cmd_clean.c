@@ -1,0 +1,38 @@
+/* bench clean: sweep every kernel object left by runs whose owner died. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench_cli.h"
+#include "sweep.h"
+
+int cmd_clean(int argc, char **argv)
+{
+	struct sweep_config cfg = {0};
+	struct sweep_stats st = {0};
+	struct iso_err err = {0};
+	unsigned int total = 0;
+	int r;
+
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		puts("usage: bench clean\n\nRemoves the processes, mounts, network namespaces, "
+		     "links, cgroups and state\ndirectories of every run whose owner is no longer "
+		     "alive (runs in progress\nare left alone).");
+		return BENCH_EXIT_OK;
+	}
+	if (argc > 1)
+		return cli_usage_error("clean", "unexpected argument '%s'", argv[1]);
+	r = sweep_run(&cfg, &st, &err);
+	for (int k = 0; k < SWEEP_KIND_COUNT; k++) {
+		if (st.removed[k])
+			printf("removed %u %s%s\n", st.removed[k], sweep_kind_name(k),
+			       st.removed[k] == 1 ? "" : "s");
+		total += st.removed[k];
+	}
+	if (!total && !st.failed)
+		puts("nothing to clean");
+	if (r < 0) {
+		iso_err_print(&err, "bench clean");
+		return BENCH_EXIT_FAIL;
+	}
+	return BENCH_EXIT_OK;
+}

@@ -1,0 +1,470 @@
+/* bench run: the suite under every selected backend, one result set. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "bench_cli.h"
+#include "env.h"
+#include "fsutil.h"
+#include "netlab.h"
+#include "results.h"
+#include "runloop.h"
+#include "runner.h"
+#include "suite.h"
+
+/* Defaults sized so that `bench run --all` ends within 15 minutes on a
+ * two-core machine inside the emulated test machine. */
+#define RUN_REPS_DEFAULT    5
+#define RUN_WARMUP_DEFAULT  1
+#define RUN_DENSITY_DEFAULT 4
+#define RUN_DENSITY_REPS    2
+#define RUN_QUICK_REPS	    2
+#define RUN_MAX_FAILURES    2
+#define RUN_REPS_MAX	    1000
+/* A held density instance: the mem workload's 64 MiB plus its monitor. */
+#define RUN_DENSITY_MIB 320
+
+static volatile sig_atomic_t run_cancel;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	run_cancel = 1;
+}
+
+struct run_opts {
+	bool all, quick, nat, emulated;
+	char *backends, *workloads, *out;
+	unsigned int reps, max;
+	bool reps_set, max_set;
+};
+
+static const char run_help[] =
+	"usage: bench run [--all] [--backend B[,B...]] [--workload W[,W...]] [--reps N]\n"
+	"                 [--out DIR] [--quick] [--max N] [--nat]\n"
+	"\n"
+	"Runs every selected workload under every selected backend (backends\n"
+	"interleaved per repetition, warm-up first) and writes DIR/results.json\n"
+	"(default results/<UTC time>-<host>/), rewritten after every repetition.\n"
+	"\n"
+	"  --all           every backend and every suite workload, plus density\n"
+	"  --backend LIST  backends (bench list); default: all\n"
+	"  --workload LIST workloads (bench list); default: the suite\n"
+	"  --reps N        measured repetitions (default 5; --quick: 2)\n"
+	"  --out DIR       result directory\n"
+	"  --quick         short smoke run: fewer repetitions, no warm-up\n"
+	"  --max N         density: up to N instances at once (default 4 with --all)\n"
+	"  --nat           network lab behind a masquerading router (not built yet)\n"
+	"\n"
+	"Without /dev/kvm, --all re-runs itself inside the emulated test machine\n"
+	"(scripts/testvm) so every backend shares one environment; results are\n"
+	"then labelled emulated.\n";
+
+static int parse_count(const char *s, unsigned int min, unsigned int max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max || s[0] == '-')
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int run_parse(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{"all", no_argument, NULL, 'a'},
+		{"backend", required_argument, NULL, 'b'},
+		{"workload", required_argument, NULL, 'w'},
+		{"reps", required_argument, NULL, 'r'},
+		{"out", required_argument, NULL, 'o'},
+		{"quick", no_argument, NULL, 'q'},
+		{"max", required_argument, NULL, 'm'},
+		{"nat", no_argument, NULL, 'n'},
+		{"emulated", no_argument, NULL, 'E'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o->all = true;
+			break;
+		case 'b':
+			o->backends = optarg;
+			break;
+		case 'w':
+			o->workloads = optarg;
+			break;
+		case 'r':
+			if (parse_count(optarg, 1, RUN_REPS_MAX, &o->reps) < 0)
+				return cli_usage_error("run", "--reps: '%s' is not 1..%d", optarg,
+						       RUN_REPS_MAX);
+			o->reps_set = true;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'q':
+			o->quick = true;
+			break;
+		case 'm':
+			if (parse_count(optarg, 1, RUNLOOP_DENSITY_MAX, &o->max) < 0)
+				return cli_usage_error("run", "--max: '%s' is not 1..%d", optarg,
+						       RUNLOOP_DENSITY_MAX);
+			o->max_set = true;
+			break;
+		case 'n':
+			o->nat = true;
+			break;
+		case 'E':
+			o->emulated = true;
+			break;
+		case 'h':
+			fputs(run_help, stdout);
+			return -1;
+		default:
+			return cli_usage_error("run", "unknown option '%s' (try: bench run --help)",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (o->nat)
+		return cli_usage_error("run", "--nat: the NAT variant of the network lab is not "
+					      "built yet");
+	return 0;
+}
+
+/* Resolve a comma list against a table through `find`; fill `out`. */
+static int pick_backends(const char *list, const struct backend **out, size_t *n)
+{
+	char buf[512], *save = NULL;
+
+	*n = 0;
+	if (!list) {
+		for (size_t i = 0; i < backend_table_count; i++)
+			out[(*n)++] = backend_table[i];
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const struct backend *be = backend_find(t);
+
+		if (!be)
+			return cli_usage_error("run", "unknown backend '%s' (see: bench list)", t);
+		for (size_t i = 0; i < *n; i++)
+			if (out[i] == be)
+				return cli_usage_error("run", "backend '%s' given twice", t);
+		if (*n >= RUNLOOP_BACKENDS_MAX)
+			return cli_usage_error("run", "too many backends");
+		out[(*n)++] = be;
+	}
+	return 0;
+}
+
+static int pick_workloads(const char *list, const struct suite_workload **out, size_t *n)
+{
+	char buf[512], *save = NULL;
+
+	*n = 0;
+	if (!list) {
+		for (size_t i = 0; i < suite_workloads_count; i++)
+			if (suite_workloads[i].in_all)
+				out[(*n)++] = &suite_workloads[i];
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const struct suite_workload *wl = suite_find(t);
+
+		if (!wl)
+			return cli_usage_error("run", "unknown workload '%s' (see: bench list)", t);
+		for (size_t i = 0; i < *n; i++)
+			if (out[i] == wl)
+				return cli_usage_error("run", "workload '%s' given twice", t);
+		out[(*n)++] = wl;
+	}
+	return 0;
+}
+
+/* No /dev/kvm: run the whole suite inside the emulated test machine. */
+static int run_in_testvm(const char *top, int argc, char **argv, const char *out)
+{
+	char testvm[PATH_MAX], bench[PATH_MAX], outarg[PATH_MAX + 8];
+	char *args[64];
+	int n = 0;
+
+	snprintf(testvm, sizeof(testvm), "%s/scripts/testvm", top);
+	snprintf(bench, sizeof(bench), "%s/build/bench", top);
+	snprintf(outarg, sizeof(outarg), "--out=%s", out);
+	if (access(testvm, X_OK) < 0 || argc > 56)
+		return -ENOENT;
+	args[n++] = testvm;
+	args[n++] = "--";
+	args[n++] = bench;
+	for (int i = 0; i < argc; i++)
+		if (strncmp(argv[i], "--out", 5) != 0)
+			args[n++] = argv[i];
+	args[n++] = "--emulated";
+	args[n++] = outarg;
+	args[n] = NULL;
+	printf("bench: no /dev/kvm here: running the whole suite inside the emulated KVM test "
+	       "machine (scripts/testvm); timings are emulated: ratios, not absolute claims\n");
+	fflush(stdout);
+	execv(testvm, args);
+	return -errno;
+}
+
+static int default_out(const char *top, char *out, size_t cap)
+{
+	struct utsname u;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	uname(&u);
+	snprintf(out, cap, "%s/results/%s-%s", top, stamp, u.nodename);
+	return 0;
+}
+
+static void progress_line(const struct runloop_progress *p, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %-12s %-10s x%u %s", p->done + 1, p->total, p->backend,
+		p->workload, p->instances, p->phase);
+	fflush(stderr);
+}
+
+static cJSON *run_config(const struct run_opts *o, const struct runloop_config *rc)
+{
+	cJSON *c = cJSON_CreateObject(), *b, *w;
+
+	cJSON_AddNumberToObject(c, "reps", rc->reps);
+	cJSON_AddNumberToObject(c, "warmup", rc->warmup);
+	cJSON_AddBoolToObject(c, "interleaved", 1);
+	cJSON_AddBoolToObject(c, "quick", o->quick);
+	b = cJSON_AddArrayToObject(c, "backends");
+	for (size_t i = 0; i < rc->nbackends; i++)
+		cJSON_AddItemToArray(b, cJSON_CreateString(rc->backends[i]->name));
+	w = cJSON_AddArrayToObject(c, "workloads");
+	for (size_t i = 0; i < rc->nworkloads; i++)
+		cJSON_AddItemToArray(w, cJSON_CreateString(rc->workloads[i]->name));
+	cJSON_AddNumberToObject(c, "density_max", rc->density_max);
+	cJSON_AddNumberToObject(c, "density_reps", rc->density_reps);
+	return c;
+}
+
+static void skip(cJSON *skipped, const char *backend, const char *workload, const char *reason)
+{
+	cJSON *item = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(item, "backend", backend);
+	if (workload)
+		cJSON_AddStringToObject(item, "workload", workload);
+	cJSON_AddStringToObject(item, "reason", reason);
+	cJSON_AddItemToArray(skipped, item);
+	printf("bench: skipped %s%s%s: %s\n", backend, workload ? "/" : "",
+	       workload ? workload : "", reason);
+}
+
+/* Keep only the backends this host can run; the rest are skipped. */
+static void filter_available(const struct bench_ctx *ctx, const struct backend **bes, size_t *n,
+			     cJSON *skipped)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		char reason[256] = "";
+
+		if (bes[i]->available(ctx, reason, sizeof(reason)) == 0)
+			bes[kept++] = bes[i];
+		else
+			skip(skipped, bes[i]->name, NULL, reason);
+	}
+	*n = kept;
+}
+
+/* Build the lab when a workload needs it; otherwise drop those workloads. */
+static int lab_open(struct bench_ctx *ctx, const struct suite_workload **wls, size_t *n,
+		    cJSON *skipped, struct iso_err *err)
+{
+	char sink[PATH_MAX], log[PATH_MAX + 16];
+	struct netlab_config cfg = {ctx->rid, sink, ctx->sink_cpu, log};
+	bool need = false;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++)
+		need |= wls[i]->needs_net;
+	if (!need)
+		return 0;
+	bench_ctx_path(ctx, BENCH_SINK, sink, sizeof(sink), NULL);
+	snprintf(log, sizeof(log), "%s/sink.log", ctx->state_dir);
+	if (access(sink, X_OK) == 0 && netlab_create(&cfg, &ctx->net, err) == 0)
+		return 0;
+	for (size_t i = 0; i < *n; i++) {
+		char reason[ISO_ERR_MSG_MAX + 64];
+
+		if (!wls[i]->needs_net) {
+			wls[kept++] = wls[i];
+			continue;
+		}
+		snprintf(reason, sizeof(reason), "no network lab: %s",
+			 err->msg[0] ? err->msg : BENCH_SINK " is not built");
+		skip(skipped, "all", wls[i]->name, reason);
+	}
+	iso_err_clear(err);
+	*n = kept;
+	return 0;
+}
+
+static void command_line(int argc, char **argv, char *buf, size_t cap)
+{
+	size_t off = (size_t)snprintf(buf, cap, "bench");
+
+	for (int i = 0; i < argc && off < cap; i++)
+		off += (size_t)snprintf(buf + off, cap - off, " %s", argv[i]);
+}
+
+static int run_suite(const struct run_opts *o, int argc, char **argv, const char *out_dir,
+		     struct iso_err *err)
+{
+	const struct backend *bes[RUNLOOP_BACKENDS_MAX];
+	const struct suite_workload *wls[32];
+	struct runloop_config rc = {0};
+	struct bench_ctx ctx;
+	struct results *rs = NULL;
+	struct runner rn;
+	char path[PATH_MAX + 32], cmd[1024];
+	cJSON *env = NULL, *skipped = cJSON_CreateArray();
+	size_t nb, nw;
+	int r;
+
+	if (pick_backends(o->backends, bes, &nb) || pick_workloads(o->workloads, wls, &nw)) {
+		cJSON_Delete(skipped);
+		return -EINVAL;
+	}
+	r = session_open(&ctx, err);
+	if (r < 0) {
+		cJSON_Delete(skipped);
+		session_close(&ctx);
+		return r;
+	}
+	ctx.cancel = &run_cancel;
+	command_line(argc, argv, cmd, sizeof(cmd));
+	r = fsutil_mkdir_p(out_dir, 0755, err);
+	if (r == 0)
+		r = results_create(ctx.rid, cmd, &rs, err);
+	if (r == 0)
+		r = env_collect(&ctx, o->emulated, &env, err);
+	if (r < 0)
+		goto out;
+	results_set_environment(rs, env);
+	filter_available(&ctx, bes, &nb, skipped);
+	lab_open(&ctx, wls, &nw, skipped, err);
+	results_set_skipped(rs, skipped);
+	skipped = NULL;
+	snprintf(path, sizeof(path), "%s/results.json", out_dir);
+	rc = (struct runloop_config){
+		.backends = bes,
+		.nbackends = nb,
+		.workloads = wls,
+		.nworkloads = nw,
+		.reps = o->reps_set ? o->reps
+			: o->quick  ? RUN_QUICK_REPS
+				    : RUN_REPS_DEFAULT,
+		.warmup = o->quick ? 0 : RUN_WARMUP_DEFAULT,
+		.density_max = o->max_set ? o->max
+			       : o->all	  ? (o->quick ? 2 : RUN_DENSITY_DEFAULT)
+					  : 0,
+		.density_reps = o->quick ? 1 : RUN_DENSITY_REPS,
+		.density_mib = RUN_DENSITY_MIB,
+		.results_path = path,
+		.max_failures = RUN_MAX_FAILURES,
+		.progress = isatty(2) ? progress_line : NULL,
+		.cancel = &run_cancel,
+	};
+	results_set_config(rs, run_config(o, &rc));
+	printf("bench: run %s: %zu backends, %zu workloads, %u reps (+%u warm-up)%s -> %s\n",
+	       ctx.rid, nb, nw, rc.reps, rc.warmup,
+	       env_kvm(o->emulated) == ENV_KVM_EMULATED ? ", KVM emulated" : "", path);
+	fflush(stdout);
+	runner_init(&rn, &ctx);
+	r = runloop_run(&rc, &rn.ex, rs, err);
+	if (isatty(2))
+		fputc('\n', stderr);
+	if (r == 0)
+		printf("bench: wrote %s (%zu figures)\n", path, rs->n_figures);
+out:
+	cJSON_Delete(skipped);
+	results_destroy(rs);
+	netlab_destroy(ctx.net);
+	ctx.net = NULL;
+	session_close(&ctx);
+	return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {0};
+	struct iso_err err = {0};
+	struct sigaction sa = {.sa_handler = on_signal};
+	char top[PATH_MAX], out[PATH_MAX];
+	int r = run_parse(argc, argv, &o);
+
+	if (r < 0)
+		return BENCH_EXIT_OK; /* --help */
+	if (r > 0)
+		return BENCH_EXIT_USAGE;
+	if (!o.all && !o.backends && !o.workloads)
+		return cli_usage_error("run", "say what to run: --all, --backend or --workload");
+	if (session_top(top, sizeof(top), &err) < 0) {
+		iso_err_print(&err, "bench run");
+		return BENCH_EXIT_FAIL;
+	}
+	if (o.out) {
+		if (o.out[0] == '/')
+			snprintf(out, sizeof(out), "%s", o.out);
+		else if (!getcwd(out, sizeof(out) - strlen(o.out) - 2))
+			return cli_usage_error("run", "--out: cannot resolve '%s'", o.out);
+		else
+			snprintf(out + strlen(out), sizeof(out) - strlen(out), "/%s", o.out);
+	} else {
+		default_out(top, out, sizeof(out));
+	}
+	if (o.all && !o.emulated && env_kvm(false) == ENV_KVM_NONE) {
+		r = run_in_testvm(top, argc - 1, argv + 1, out);
+		fprintf(stderr,
+			"bench run: no /dev/kvm and no test machine (%s): VM backends will "
+			"be skipped\n",
+			strerror(-r));
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	r = run_suite(&o, argc, argv, out, &err);
+	if (r == -EINVAL && !err.msg[0])
+		return BENCH_EXIT_USAGE;
+	if (r < 0) {
+		iso_err_print(&err, "bench run");
+		return r == -EINTR ? 130 : BENCH_EXIT_FAIL;
+	}
+	return BENCH_EXIT_OK;
+}

@@ -1,0 +1,11 @@
+# bench/sink/: bench-sink, the far end of net-stream and net-rr. One static
+# binary, both on the host (build/bench-sink, run by the harness in the sink
+# namespace) and in the image (/bin/bench-sink).
+SINK_LIB_SRCS := bench/sink/sink_args.c bench/sink/sink_session.c
+LIB_SRCS += $(SINK_LIB_SRCS)
+STATIC_PROGS += bench-sink
+STATIC_OBJS_bench-sink = $(patsubst %.c,$(BUILD)/static/%.o,bench/sink/sink.c \
+	$(SINK_LIB_SRCS) $(WORKLOAD_LIB_SRCS))
+PROGRAMS += bench-sink
+$(BUILD)/bench-sink: $(STATIC_BIN)/bench-sink
+	cp $< $@
