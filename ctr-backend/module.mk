@@ -1,1 +1,26 @@
-# ctr-backend/: see its README or header comments.
+# ctr-backend/: isoctr, the namespace container runtime (ctr-backend/README.md).
+# Every ctr-backend/*.c except the CLI is library code (unit-tested).
+# ctr-backend/probe/ holds static helpers for tests and the benchmark: the
+# in-container probe and the raw-clone floor.
+ISOCTR_MAIN := ctr-backend/isoctr.c
+CTR_SRCS := $(filter-out $(ISOCTR_MAIN),$(sort $(wildcard ctr-backend/*.c)))
+LIB_SRCS += $(CTR_SRCS)
+PROGRAMS += isoctr
+
+# Only what isoctr needs, so a broken neighbour does not break it.
+ISOCTR_OBJS := $(BUILD)/obj/$(ISOCTR_MAIN:.c=.o) $(CTR_SRCS:%.c=$(BUILD)/obj/%.o) \
+               $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o) \
+               $(addprefix $(BUILD)/obj/harness/,port_reader.o runid.o sweep.o)
+$(BUILD)/isoctr: $(ISOCTR_OBJS)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+# Helpers, not TAP tests: built by `all` so that `make test` has them.
+CTR_PROBES := ctr-probe ctr-floor
+all: $(CTR_PROBES:%=$(BUILD)/tests/%)
+$(BUILD)/tests/ctr-%: $(BUILD)/static/ctr-backend/probe/ctr_%.o
+	@mkdir -p $(dir $@)
+	$(CC) -static -o $@ $^
+
+.PHONY: bench-ctr
+bench-ctr: $(BUILD)/isoctr $(CTR_PROBES:%=$(BUILD)/tests/%) image
+	scripts/bench-ctr

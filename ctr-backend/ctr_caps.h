@@ -1,0 +1,19 @@
+/* Privilege reduction just before exec: capabilities cut to the default
+ * set of Docker/containerd (the set OCI runtimes ship by default), no new
+ * privileges. */
+#ifndef ISOCTR_CTR_CAPS_H
+#define ISOCTR_CTR_CAPS_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+/* The default set as a CapEff bit mask (0xa80425fb). */
+uint64_t ctr_caps_default_mask(void);
+
+/* Drop every other capability from the bounding, inheritable, permitted,
+ * effective and ambient sets, and set no_new_privs. After execve as uid 0
+ * the program holds exactly the default set. */
+int ctr_caps_apply(struct iso_err *err);
+
+#endif

@@ -1,0 +1,164 @@
+/* Container side of a run: mounts, network, identity, privileges, execve. */
+#include "ctr_child.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctr_caps.h"
+#include "ctr_mount.h"
+#include "ctr_net.h"
+#include "port_wire.h"
+
+#define CTR_PATH_DEFAULT "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static void send_record(int fd, const struct ctr_record *rec)
+{
+	ssize_t w;
+
+	do {
+		w = write(fd, rec, sizeof(*rec));
+	} while (w < 0 && errno == EINTR);
+}
+
+static void phase(const struct ctr_launch *l, const char *name)
+{
+	struct ctr_record rec = {.kind = CTR_RECORD_PHASE, .t_ns = clock_mono_ns()};
+
+	snprintf(rec.phase, sizeof(rec.phase), "%s", name);
+	send_record(l->status_wr, &rec);
+}
+
+static _Noreturn void fail(const struct ctr_launch *l, enum ctr_exit cls, const struct iso_err *err)
+{
+	struct ctr_record rec = {.kind = CTR_RECORD_ERROR, .cls = cls, .err = *err};
+
+	send_record(l->status_wr, &rec);
+	_exit(cls);
+}
+
+/* Block until the monitor says go; EOF means it died: give up quietly. */
+static void wait_go(const struct ctr_launch *l)
+{
+	char go;
+	ssize_t n;
+
+	do {
+		n = read(l->sync_rd, &go, 1);
+	} while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(CTR_EXIT_RUNTIME);
+	close(l->sync_rd);
+}
+
+/* The program's environment: a fixed base, the bench port, then --env. */
+static void build_env(const struct ctr_config *cfg, const char *hostname, char **envp,
+		      char *host_var, size_t host_cap, char *port_var, size_t port_cap)
+{
+	size_t n = 0;
+
+	snprintf(host_var, host_cap, "HOSTNAME=%s", hostname);
+	snprintf(port_var, port_cap, "%s=fd:%d", BENCH_PORT_ENV, CTR_PORT_FD);
+	envp[n++] = "PATH=" CTR_PATH_DEFAULT;
+	envp[n++] = "HOME=/";
+	envp[n++] = host_var;
+	envp[n++] = port_var;
+	for (size_t i = 0; i < cfg->nenv; i++)
+		envp[n++] = (char *)cfg->env[i];
+	envp[n] = NULL;
+}
+
+/* execve PROGRAM; a name without '/' is looked up in the default PATH. */
+static int exec_program(char *const *argv, char **envp)
+{
+	char path[PATH_MAX];
+	const char *dirs = CTR_PATH_DEFAULT;
+	int saved = ENOENT;
+
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, envp);
+		return -errno;
+	}
+	while (*dirs) {
+		size_t len = strcspn(dirs, ":");
+		snprintf(path, sizeof(path), "%.*s/%s", (int)len, dirs, argv[0]);
+		execve(path, argv, envp);
+		if (errno != ENOENT)
+			saved = errno;
+		dirs += len + (dirs[len] == ':');
+	}
+	return -saved;
+}
+
+_Noreturn void ctr_child_main(const struct ctr_launch *l)
+{
+	const struct ctr_config *cfg = l->cfg;
+	char *envp[CTR_ENV_MAX + 8], host_var[CTR_HOST_MAX + 16], port_var[32];
+	struct iso_err err = {0};
+	int r;
+
+	/* The container dies with its monitor (and so does its PID ns). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		iso_err_set(&err, -errno, "prctl pdeathsig");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	/* In a user namespace nothing may be created before the id maps
+	 * exist; otherwise the mounts overlap the monitor's cgroup and veth
+	 * work. */
+	if (l->userns)
+		wait_go(l);
+	if (ctr_mount_enter(cfg, l->userns, &err) < 0 || ctr_mount_harden(&err) < 0) {
+		iso_err_wrap(&err, "container mounts");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	phase(l, "pivot");
+	if (!l->userns)
+		wait_go(l);
+	/* A v1 cgroup is joined after clone: only now does a new cgroup
+	 * namespace get the container's cgroup as its root. */
+	if (l->cgroupns_late && (cfg->namespaces & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		iso_err_set(&err, -errno, "unshare cgroup namespace");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	if ((cfg->namespaces & CTR_NS_NET) && ctr_net_configure(cfg->ip, cfg->gw, &err) < 0) {
+		iso_err_wrap(&err, "container network");
+		fail(l, CTR_EXIT_NET, &err);
+	}
+	if ((cfg->namespaces & CTR_NS_UTS) && sethostname(l->hostname, strlen(l->hostname)) < 0) {
+		iso_err_set(&err, -errno, "sethostname %s", l->hostname);
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	if (chdir(cfg->cwd ? cfg->cwd : "/") < 0) {
+		iso_err_set(&err, -errno, "chdir %s", cfg->cwd);
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	/* The bench port becomes fd 3; every other descriptor above it is
+	 * closed by execve (the status pipe reports exec success that way). */
+	if ((l->port_wr != CTR_PORT_FD && dup2(l->port_wr, CTR_PORT_FD) < 0) ||
+	    fcntl(CTR_PORT_FD, F_SETFD, 0) < 0 ||
+	    close_range(CTR_PORT_FD + 1, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
+		iso_err_set(&err, -errno, "prepare descriptors");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	if (ctr_caps_apply(&err) < 0)
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	/* The monitor blocks the signals it reads from a signalfd. */
+	if (sigprocmask(SIG_SETMASK, &l->sigmask, NULL) < 0) {
+		iso_err_set(&err, -errno, "restore signal mask");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	build_env(cfg, l->hostname, envp, host_var, sizeof(host_var), port_var, sizeof(port_var));
+	phase(l, "exec");
+	r = exec_program(cfg->argv, envp);
+	iso_err_set(&err, r, "exec %s", cfg->argv[0]);
+	fail(l, r == -ENOENT ? CTR_EXIT_NOENT : CTR_EXIT_NOEXEC, &err);
+}

@@ -1,0 +1,50 @@
+/* The container side of a run: what the cloned child does between clone3
+ * and execve, and the records it sends back to the monitor.
+ *
+ * Protocol (child -> monitor, on the status pipe, one write per record,
+ * each < PIPE_BUF so records never interleave): PHASE records with the
+ * host-monotonic time a step finished, then either nothing (the pipe is
+ * close-on-exec: EOF means execve succeeded) or one ERROR record with the
+ * exit class and message, after which the child exits.
+ * Monitor -> child, on the sync pipe: one byte once cgroups and network
+ * are ready; EOF instead means the monitor died and the child exits. */
+#ifndef ISOCTR_CTR_CHILD_H
+#define ISOCTR_CTR_CHILD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctr.h"
+#include "err.h"
+
+#define CTR_PORT_FD 3 /* the bench port in the container: BENCH_PORT=fd:3 */
+
+enum ctr_record_kind {
+	CTR_RECORD_PHASE = 1,
+	CTR_RECORD_ERROR = 2,
+};
+
+struct ctr_record {
+	enum ctr_record_kind kind;
+	char phase[16];
+	uint64_t t_ns;
+	enum ctr_exit cls;
+	struct iso_err err;
+};
+
+struct ctr_launch {
+	const struct ctr_config *cfg;
+	const char *hostname;
+	int port_wr;	    /* bench port, write end (becomes fd 3) */
+	int sync_rd;	    /* monitor -> child */
+	int status_wr;	    /* child -> monitor, close-on-exec */
+	bool cgroupns_late; /* unshare the cgroup ns after the monitor moved us */
+	bool userns;	    /* wait for the id maps before touching files */
+	sigset_t sigmask;   /* the signal mask PROGRAM starts with */
+};
+
+/* Entry point of the cloned child; never returns. */
+_Noreturn void ctr_child_main(const struct ctr_launch *l);
+
+#endif

@@ -1,0 +1,221 @@
+/* Rootfs, pivot_root, /proc, /dev, /tmp, binds, masked and read-only paths. */
+#include "ctr_mount.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+/* Small fixed tmpfs sizes: nothing in a benchmark container needs more. */
+#define CTR_DEV_OPTS "mode=755,size=1024k"
+#define CTR_SHM_OPTS "mode=1777,size=65536k"
+#define CTR_TMP_OPTS "mode=1777,size=65536k"
+
+static const char *const mount_points[] = {"proc", "dev", "tmp"};
+
+/* runc spec defaults (runtime-spec config-linux.md). */
+static const char *const masked_paths[] = {
+	"/proc/acpi",	       "/proc/asound",	   "/proc/kcore",	"/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi",	       "/sys/firmware",
+};
+static const char *const readonly_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+/* Devices of a minimal /dev (devices.txt: major 1 memory devices, 5 tty). */
+static const struct {
+	const char *name;
+	unsigned int major, minor;
+} dev_nodes[] = {
+	{"null", 1, 3},	  {"zero", 1, 5},    {"full", 1, 7},
+	{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+};
+
+int ctr_mount_check_rootfs(const char *rootfs, struct iso_err *err)
+{
+	cleanup_close int dfd = open(rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (dfd < 0)
+		return iso_err_set(err, -errno, "rootfs %s", rootfs);
+	for (size_t i = 0; i < sizeof(mount_points) / sizeof(mount_points[0]); i++)
+		if (fstatat(dfd, mount_points[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			return iso_err_input(err, -ENOTDIR, "rootfs %s lacks the directory /%s",
+					     rootfs, mount_points[i]);
+	return 0;
+}
+
+static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+		    const char *data, struct iso_err *err)
+{
+	if (mount(src, dst, type, flags, data) < 0)
+		return iso_err_set(err, -errno, "mount %s on %s",
+				   type	 ? type
+				   : src ? src
+					 : "(remount)",
+				   dst);
+	return 0;
+}
+
+/* A bind mount keeps the flags of the mount it came from; a remount must
+ * repeat the locked ones (nosuid, nodev, noexec) or a user namespace gets
+ * EPERM (mount(2), "MS_REMOUNT"). */
+static int remount_ro(const char *path, struct iso_err *err)
+{
+	struct statvfs sv;
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+
+	if (statvfs(path, &sv) < 0)
+		return iso_err_set(err, -errno, "statvfs %s", path);
+	flags |= sv.f_flag &
+		 (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME | ST_RELATIME);
+	return do_mount(NULL, path, NULL, flags, NULL, err);
+}
+
+static int make_dev(bool userns, struct iso_err *err)
+{
+	char path[32], host[32];
+	int r;
+
+	/* /dev is a small tmpfs of our own: nothing of the host's /dev shows. */
+	if ((r = do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, CTR_DEV_OPTS, err)) < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		snprintf(path, sizeof(path), "dev/%s", dev_nodes[i].name);
+		/* mknod is one syscall; a user namespace may not create device
+		 * nodes, so there the host's node is bind-mounted instead. */
+		if (!userns && mknod(path, S_IFCHR | 0666,
+				     makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0) {
+			chmod(path, 0666); /* mknod applies the umask */
+			continue;
+		}
+		cleanup_close int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return iso_err_set(err, -errno, "create %s", path);
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+		if ((r = do_mount(host, path, NULL, MS_BIND, NULL, err)) < 0)
+			return r;
+	}
+	/* A private devpts instance: ptys of the host stay invisible. */
+	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0)
+		return iso_err_set(err, -errno, "mkdir dev/pts, dev/shm");
+	if ((r = do_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			  "newinstance,ptmxmode=0666,mode=0620", err)) < 0 ||
+	    (r = do_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, CTR_SHM_OPTS,
+			  err)) < 0)
+		return r;
+	if (symlink("pts/ptmx", "dev/ptmx") < 0 || symlink("/proc/self/fd", "dev/fd") < 0 ||
+	    symlink("/proc/self/fd/0", "dev/stdin") < 0 ||
+	    symlink("/proc/self/fd/1", "dev/stdout") < 0 ||
+	    symlink("/proc/self/fd/2", "dev/stderr") < 0)
+		return iso_err_set(err, -errno, "symlinks in /dev");
+	return 0;
+}
+
+/* Create the bind target when missing (possible on the tmpfs mounts, where
+ * tests put their probes), matching the source's type. */
+static int bind_one(const struct ctr_bind *b, struct iso_err *err)
+{
+	char dst[PATH_MAX];
+	struct stat st;
+	int r;
+
+	snprintf(dst, sizeof(dst), ".%s", b->dst);
+	if (stat(b->src, &st) < 0)
+		return iso_err_set(err, -errno, "bind source %s", b->src);
+	if (access(dst, F_OK) < 0) {
+		if (S_ISDIR(st.st_mode))
+			r = mkdir(dst, 0755);
+		else
+			r = close(open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		if (r < 0)
+			return iso_err_set(err, -errno, "bind target %s", b->dst);
+	}
+	if ((r = do_mount(b->src, dst, NULL, MS_BIND | MS_REC, NULL, err)) < 0)
+		return r;
+	return remount_ro(dst, err);
+}
+
+int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *err)
+{
+	int r;
+
+	/* 1. No mount event may propagate back to the host (or in). */
+	if ((r = do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err)) < 0)
+		return r;
+	/* 2. pivot_root wants the new root to be a mount point: bind the
+	 *    rootfs onto itself, non-recursively (nothing below it is ours). */
+	if ((r = do_mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND, NULL, err)) < 0)
+		return r;
+	/* 3. Work relative to the new root from here on. */
+	if (chdir(cfg->rootfs) < 0)
+		return iso_err_set(err, -errno, "chdir %s", cfg->rootfs);
+	/* 4. A /proc that shows the new PID namespace. */
+	if ((r = do_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err)) < 0)
+		return r;
+	/* 5. /dev with only the harmless devices; /tmp the one writable dir. */
+	if ((r = make_dev(userns, err)) < 0 ||
+	    (r = do_mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, CTR_TMP_OPTS, err)) < 0)
+		return r;
+	/* 6. sysfs read-only, where the rootfs has a mount point for it; it
+	 *    shows the new network namespace's devices only. */
+	if (access("sys", F_OK) == 0 &&
+	    (r = do_mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, err)) < 0)
+		return r;
+	for (size_t i = 0; i < cfg->nbinds; i++)
+		if ((r = bind_one(&cfg->binds[i], err)) < 0)
+			return r;
+	/* 7. The shared rootfs is read-only for every instance. */
+	if (!cfg->rootfs_rw && (r = remount_ro(".", err)) < 0)
+		return r;
+	/* 8. pivot_root(".", "."): the old root ends stacked on the new one,
+	 *    so a read-only rootfs needs no old_root directory ... */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return iso_err_set(err, -errno, "pivot_root");
+	/* 9. ... and is detached from above it, taking the host's tree away. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return iso_err_set(err, -errno, "detach old root");
+	/* 10. pivot_root does not promise the cwd: go to the new root. */
+	if (chdir("/") < 0)
+		return iso_err_set(err, -errno, "chdir /");
+	return 0;
+}
+
+int ctr_mount_harden(struct iso_err *err)
+{
+	struct stat st;
+	int r;
+
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+		const char *p = masked_paths[i];
+		if (stat(p, &st) < 0)
+			continue; /* absent on this kernel: nothing to hide */
+		if (S_ISDIR(st.st_mode))
+			r = do_mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0", err);
+		else
+			r = do_mount("/dev/null", p, NULL, MS_BIND, NULL, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
+		const char *p = readonly_paths[i];
+		if (access(p, F_OK) < 0)
+			continue;
+		if ((r = do_mount(p, p, NULL, MS_BIND | MS_REC, NULL, err)) < 0 ||
+		    (r = remount_ro(p, err)) < 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* The container's filesystem view, built inside its private mount
+ * namespace: the rootfs (read-only bind, shared between instances) entered
+ * with pivot_root, a fresh /proc, a minimal /dev, tmpfs /tmp, read-only
+ * /sys, the caller's binds, and the OCI default masked and read-only paths
+ * (runtime-spec config-linux.md "maskedPaths"/"readonlyPaths"; the lists
+ * are those of `runc spec`). */
+#ifndef ISOCTR_CTR_MOUNT_H
+#define ISOCTR_CTR_MOUNT_H
+
+#include <stdbool.h>
+
+#include "ctr.h"
+#include "err.h"
+
+/* Host-side check before anything is created: the rootfs is a directory
+ * holding the mount points the set-up needs (/proc, /dev, /tmp). */
+int ctr_mount_check_rootfs(const char *rootfs, struct iso_err *err);
+
+/* In the child, in its new mount namespace: everything up to and
+ * including pivot_root; the process ends with "/" the container's root.
+ * `userns`: device nodes are bind-mounted instead of created. */
+int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *err);
+
+/* After ctr_mount_enter(): mask and write-protect the OCI default paths. */
+int ctr_mount_harden(struct iso_err *err);
+
+#endif

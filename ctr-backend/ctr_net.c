@@ -1,0 +1,241 @@
+/* veth pair set-up across namespaces and container-side addressing. */
+#include "ctr_net.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+
+#include "cleanup.h"
+#include "runid.h"
+
+#define CTR_NETNS_DIR	 "/run/netns"
+#define CTR_VETH_TRIES	 100 /* ib<rid>v0 .. ib<rid>v99 fit IFNAMSIZ */
+#define CTR_INNER_IFNAME "eth0"
+
+static int nl_fail(struct iso_err *err, int nlerr, const char *step)
+{
+	return iso_err_input(err, -EIO, "%s: %s", step, nl_geterror(nlerr));
+}
+
+/* A socket created while the thread is in a namespace stays bound to it,
+ * so enter, create, and return to where we were. */
+static int socket_in_ns(int ns_fd, struct nl_sock **out, struct iso_err *err)
+{
+	cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct nl_sock *sk;
+	int r;
+
+	if (self < 0)
+		return iso_err_set(err, -errno, "net: open own netns");
+	if (setns(ns_fd, CLONE_NEWNET) < 0)
+		return iso_err_set(err, -errno, "net: enter bridge netns");
+	sk = nl_socket_alloc();
+	r = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
+	if (setns(self, CLONE_NEWNET) < 0) {
+		nl_socket_free(sk);
+		return iso_err_set(err, -errno, "net: return to own netns");
+	}
+	if (r < 0) {
+		nl_socket_free(sk);
+		return nl_fail(err, r, "net: netlink socket");
+	}
+	*out = sk;
+	return 0;
+}
+
+int ctr_net_open(struct ctr_net *n, const char *netns, const char *bridge, enum ctr_exit *cls,
+		 struct iso_err *err)
+{
+	struct rtnl_link *link = NULL;
+	char path[PATH_MAX];
+	const char *type;
+	int r;
+
+	memset(n, 0, sizeof(*n));
+	n->ns_fd = -1;
+	if (strchr(netns, '/'))
+		snprintf(path, sizeof(path), "%s", netns);
+	else
+		snprintf(path, sizeof(path), "%s/%s", CTR_NETNS_DIR, netns);
+	n->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (n->ns_fd < 0) {
+		*cls = CTR_EXIT_NETNS;
+		return iso_err_set(err, -errno, "net: network namespace %s", path);
+	}
+	*cls = CTR_EXIT_NET;
+	if ((r = socket_in_ns(n->ns_fd, &n->sk, err)) < 0) {
+		if (r == -EINVAL)
+			*cls = CTR_EXIT_NETNS; /* the path is no namespace */
+		return r;
+	}
+	r = rtnl_link_get_kernel(n->sk, 0, bridge, &link);
+	if (r < 0)
+		return iso_err_input(err, -ENODEV, "net: no bridge '%s' in netns %s: %s", bridge,
+				     netns, nl_geterror(r));
+	type = rtnl_link_get_type(link);
+	n->bridge_ifindex = rtnl_link_get_ifindex(link);
+	r = type && !strcmp(type, "bridge") ? 0 : -ENODEV;
+	rtnl_link_put(link);
+	if (r < 0)
+		return iso_err_input(err, r, "net: '%s' in netns %s is not a bridge", bridge,
+				     netns);
+	return 0;
+}
+
+int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struct iso_err *err)
+{
+	struct rtnl_link *veth = rtnl_link_veth_alloc(), *peer;
+	int r = -NLE_NOMEM;
+
+	if (!veth)
+		return iso_err_set(err, -ENOMEM, "net: veth object");
+	peer = rtnl_link_veth_get_peer(veth);
+	/* The request is sent on a socket bound in the bridge's namespace,
+	 * so the outer end is born there; IFLA_NET_NS_FD on the peer makes
+	 * the inner end be born in the container's namespace; IFLA_MASTER
+	 * and IFF_UP act on each end as it is registered. */
+	rtnl_link_set_master(veth, n->bridge_ifindex);
+	rtnl_link_set_flags(veth, IFF_UP);
+	rtnl_link_set_name(peer, CTR_INNER_IFNAME);
+	rtnl_link_set_ns_fd(peer, ctr_netns_fd);
+	rtnl_link_set_flags(peer, IFF_UP);
+	for (int k = 0; k < CTR_VETH_TRIES; k++) {
+		snprintf(n->outer, sizeof(n->outer),
+			 "%s%s"
+			 "v%d",
+			 RUNID_LINK_PREFIX, rid, k);
+		rtnl_link_set_name(veth, n->outer);
+		r = rtnl_link_add(n->sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+		if (r != -NLE_EXIST)
+			break;
+	}
+	rtnl_link_put(peer);
+	rtnl_link_veth_release(veth);
+	if (r < 0)
+		return nl_fail(err, r, "net: create veth");
+	n->created = true;
+	return 0;
+}
+
+void ctr_net_close(struct ctr_net *n)
+{
+	if (n->created) {
+		struct rtnl_link *link = rtnl_link_alloc();
+		if (link) {
+			rtnl_link_set_name(link, n->outer);
+			rtnl_link_delete(n->sk, link);
+			rtnl_link_put(link);
+		}
+		n->created = false;
+	}
+	nl_socket_free(n->sk);
+	n->sk = NULL;
+	if (n->ns_fd >= 0)
+		close(n->ns_fd);
+	n->ns_fd = -1;
+}
+
+static int link_up(struct nl_sock *sk, const char *name, struct iso_err *err)
+{
+	struct rtnl_link *orig = NULL, *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return iso_err_set(err, -ENOMEM, "net: link object");
+	r = rtnl_link_get_kernel(sk, 0, name, &orig);
+	if (r == 0) {
+		rtnl_link_set_flags(change, IFF_UP);
+		r = rtnl_link_change(sk, orig, change, 0);
+	}
+	rtnl_link_put(orig);
+	rtnl_link_put(change);
+	return r < 0 ? nl_fail(err, r, name) : 0;
+}
+
+static int add_address(struct nl_sock *sk, const char *ifname, const char *cidr,
+		       struct iso_err *err)
+{
+	struct rtnl_addr *addr = rtnl_addr_alloc();
+	struct nl_addr *local = NULL;
+	int ifindex, r;
+
+	if (!addr)
+		return iso_err_set(err, -ENOMEM, "net: address object");
+	ifindex = (int)if_nametoindex(ifname);
+	if (ifindex == 0) {
+		rtnl_addr_put(addr);
+		return iso_err_set(err, -errno, "net: find %s", ifname);
+	}
+	r = nl_addr_parse(cidr, AF_INET, &local);
+	if (r == 0) {
+		rtnl_addr_set_ifindex(addr, ifindex);
+		rtnl_addr_set_local(addr, local);
+		r = rtnl_addr_add(sk, addr, 0);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	return r < 0 ? nl_fail(err, r, "net: add address") : 0;
+}
+
+static int add_default_route(struct nl_sock *sk, const char *ifname, const char *gw,
+			     struct iso_err *err)
+{
+	struct rtnl_route *route = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *dst = NULL, *via = NULL;
+	int r;
+
+	if (!route || !nh) {
+		rtnl_route_put(route);
+		rtnl_route_nh_free(nh);
+		return iso_err_set(err, -ENOMEM, "net: route object");
+	}
+	r = nl_addr_parse("0.0.0.0/0", AF_INET, &dst);
+	if (r == 0)
+		r = nl_addr_parse(gw, AF_INET, &via);
+	if (r == 0) {
+		rtnl_route_set_family(route, AF_INET);
+		rtnl_route_set_dst(route, dst);
+		rtnl_route_nh_set_gateway(nh, via);
+		rtnl_route_nh_set_ifindex(nh, (int)if_nametoindex(ifname));
+		rtnl_route_add_nexthop(route, nh); /* the route owns nh now */
+		nh = NULL;
+		r = rtnl_route_add(sk, route, NLM_F_CREATE);
+	}
+	rtnl_route_nh_free(nh);
+	nl_addr_put(dst);
+	nl_addr_put(via);
+	rtnl_route_put(route);
+	return r < 0 ? nl_fail(err, r, "net: add default route") : 0;
+}
+
+int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int r;
+
+	if (!sk)
+		return iso_err_set(err, -ENOMEM, "net: netlink socket");
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0)
+		r = nl_fail(err, r, "net: netlink socket");
+	else
+		r = link_up(sk, "lo", err);
+	if (r == 0 && ip && ip[0])
+		r = add_address(sk, CTR_INNER_IFNAME, ip, err);
+	if (r == 0 && gw && gw[0])
+		r = add_default_route(sk, CTR_INNER_IFNAME, gw, err);
+	nl_socket_free(sk);
+	return r;
+}

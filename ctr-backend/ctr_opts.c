@@ -1,0 +1,319 @@
+/* `isoctr run` command line: parse and validate into a ctr_config. */
+#include "ctr.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+/* CFS bandwidth (sched-bwc.rst): the default period, and the smallest
+ * quota the kernel accepts (1 ms). */
+#define CTR_CPU_PERIOD_US    100000ull
+#define CTR_CPU_MIN_QUOTA_US 1000ull
+#define CTR_CPUS_MAX	     1024.0
+#define CTR_MEMORY_MIN_MIB   4ull
+#define CTR_MEMORY_MAX_MIB   (1ull << 30)
+
+void ctr_config_init(struct ctr_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->namespaces = CTR_NS_DEFAULT;
+	cfg->events_fd = -1;
+	snprintf(cfg->name, sizeof(cfg->name), "ctr");
+}
+
+void ctr_config_release(struct ctr_config *cfg)
+{
+	cJSON_Delete(cfg->bundle_json);
+	cfg->bundle_json = NULL;
+	free(cfg->bundle_argv);
+	cfg->bundle_argv = NULL;
+}
+
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static bool name_valid(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* ADDR/PREFIX with an IPv4 address; the kernel gets the prefix length. */
+static bool cidr_valid(const char *s)
+{
+	char addr[64], *slash;
+	uint64_t prefix;
+	struct in_addr a;
+
+	if (strlen(s) >= sizeof(addr))
+		return false;
+	strcpy(addr, s);
+	slash = strchr(addr, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return inet_pton(AF_INET, addr, &a) == 1 && parse_u64(slash + 1, 1, 32, &prefix) == 0;
+}
+
+static int set_cpus(struct ctr_config *cfg, const char *s)
+{
+	char *end;
+	double cpus;
+
+	errno = 0;
+	cpus = strtod(s, &end);
+	if (errno || *end || end == s || !isfinite(cpus) || cpus <= 0 || cpus > CTR_CPUS_MAX)
+		return -EINVAL;
+	cfg->cpu_period_us = CTR_CPU_PERIOD_US;
+	cfg->cpu_quota_us = (uint64_t)llround(cpus * (double)CTR_CPU_PERIOD_US);
+	return cfg->cpu_quota_us < CTR_CPU_MIN_QUOTA_US ? -EINVAL : 0;
+}
+
+static int add_bind(struct ctr_config *cfg, char *spec)
+{
+	char *colon = strchr(spec, ':');
+
+	if (!colon || colon == spec || colon[1] != '/' || cfg->nbinds == CTR_BINDS_MAX)
+		return -EINVAL;
+	*colon = '\0';
+	cfg->binds[cfg->nbinds].src = spec;
+	cfg->binds[cfg->nbinds++].dst = colon + 1;
+	return 0;
+}
+
+enum {
+	OPT_ROOTFS = 256,
+	OPT_RW,
+	OPT_BUNDLE,
+	OPT_NAME,
+	OPT_RUNID,
+	OPT_HOSTNAME,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPUS,
+	OPT_NETNS,
+	OPT_BRIDGE,
+	OPT_IP,
+	OPT_GW,
+	OPT_BIND,
+	OPT_ENV,
+	OPT_CWD,
+	OPT_USERNS,
+	OPT_EVENTS,
+	OPT_EVENTS_FD,
+};
+
+static const struct option run_options[] = {
+	{"rootfs", required_argument, NULL, OPT_ROOTFS},
+	{"rootfs-rw", no_argument, NULL, OPT_RW},
+	{"bundle", required_argument, NULL, OPT_BUNDLE},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"run-id", required_argument, NULL, OPT_RUNID},
+	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"memory", required_argument, NULL, OPT_MEMORY},
+	{"pids", required_argument, NULL, OPT_PIDS},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"netns", required_argument, NULL, OPT_NETNS},
+	{"bridge", required_argument, NULL, OPT_BRIDGE},
+	{"ip", required_argument, NULL, OPT_IP},
+	{"gw", required_argument, NULL, OPT_GW},
+	{"bind", required_argument, NULL, OPT_BIND},
+	{"env", required_argument, NULL, OPT_ENV},
+	{"cwd", required_argument, NULL, OPT_CWD},
+	{"userns", no_argument, NULL, OPT_USERNS},
+	{"events", no_argument, NULL, OPT_EVENTS},
+	{"events-fd", required_argument, NULL, OPT_EVENTS_FD},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int usage_err(enum ctr_exit *cls, enum ctr_exit c, struct iso_err *err, const char *opt,
+		     const char *val, const char *why)
+{
+	*cls = c;
+	return iso_err_input(err, -EINVAL, "--%s '%s': %s", opt, val, why);
+}
+
+/* One option; `opt` is its getopt code, `name` its long name. */
+static int apply_option(struct ctr_config *cfg, int opt, const char *name, char *arg,
+			enum ctr_exit *cls, struct iso_err *err)
+{
+	struct in_addr a;
+	uint64_t v;
+	int r;
+
+	switch (opt) {
+	case OPT_ROOTFS:
+		cfg->rootfs = arg;
+		return 0;
+	case OPT_RW:
+		cfg->rootfs_rw = true;
+		return 0;
+	case OPT_BUNDLE:
+		r = ctr_bundle_load(arg, cfg, err);
+		if (r < 0)
+			*cls = CTR_EXIT_BUNDLE;
+		return r;
+	case OPT_NAME:
+		if (!name_valid(arg, CTR_NAME_MAX))
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want 1-31 characters of [a-z0-9_-]");
+		snprintf(cfg->name, sizeof(cfg->name), "%s", arg);
+		return 0;
+	case OPT_RUNID:
+		if (!runid_valid(arg))
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want 6 lowercase hex characters");
+		snprintf(cfg->rid, sizeof(cfg->rid), "%s", arg);
+		return 0;
+	case OPT_HOSTNAME:
+		if (!*arg || strlen(arg) >= sizeof(cfg->hostname))
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want 1-63 characters");
+		snprintf(cfg->hostname, sizeof(cfg->hostname), "%s", arg);
+		return 0;
+	case OPT_MEMORY:
+		if (parse_u64(arg, CTR_MEMORY_MIN_MIB, CTR_MEMORY_MAX_MIB, &cfg->memory_mib) < 0)
+			return usage_err(cls, CTR_EXIT_LIMIT, err, name, arg,
+					 "want a whole number of MiB, at least 4");
+		return 0;
+	case OPT_PIDS:
+		if (parse_u64(arg, 1, 4194304, &cfg->pids_max) < 0)
+			return usage_err(cls, CTR_EXIT_LIMIT, err, name, arg,
+					 "want a whole number of processes, 1..4194304");
+		return 0;
+	case OPT_CPUS:
+		if (set_cpus(cfg, arg) < 0)
+			return usage_err(cls, CTR_EXIT_LIMIT, err, name, arg,
+					 "want a number of CPUs, 0.01..1024");
+		return 0;
+	case OPT_NETNS:
+		cfg->netns = arg;
+		return 0;
+	case OPT_BRIDGE:
+		if (!*arg || strlen(arg) > 15)
+			return usage_err(cls, CTR_EXIT_NET, err, name, arg,
+					 "want an interface name of 1-15 characters");
+		cfg->bridge = arg;
+		return 0;
+	case OPT_IP:
+		if (!cidr_valid(arg))
+			return usage_err(cls, CTR_EXIT_NET, err, name, arg,
+					 "want an IPv4 ADDR/PREFIX");
+		snprintf(cfg->ip, sizeof(cfg->ip), "%s", arg);
+		return 0;
+	case OPT_GW:
+		if (strlen(arg) >= sizeof(cfg->gw) || inet_pton(AF_INET, arg, &a) != 1)
+			return usage_err(cls, CTR_EXIT_NET, err, name, arg, "want an IPv4 address");
+		snprintf(cfg->gw, sizeof(cfg->gw), "%s", arg);
+		return 0;
+	case OPT_BIND:
+		if (add_bind(cfg, arg) < 0)
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want SRC:/DST (at most 16)");
+		return 0;
+	case OPT_ENV:
+		if (!strchr(arg, '=') || *arg == '=' || cfg->nenv == CTR_ENV_MAX)
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want KEY=VALUE (at most 64)");
+		cfg->env[cfg->nenv++] = arg;
+		return 0;
+	case OPT_CWD:
+		if (*arg != '/')
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want an absolute path");
+		cfg->cwd = arg;
+		return 0;
+	case OPT_USERNS:
+		cfg->namespaces |= CTR_NS_USER;
+		return 0;
+	case OPT_EVENTS:
+		cfg->events_stderr = true;
+		return 0;
+	case OPT_EVENTS_FD:
+		if (parse_u64(arg, 0, 1 << 20, &v) < 0 || fcntl((int)v, F_GETFD) < 0)
+			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
+					 "want an open file descriptor");
+		cfg->events_fd = (int)v;
+		return 0;
+	default:
+		*cls = CTR_EXIT_USAGE;
+		return iso_err_input(err, -EINVAL, "run: unknown option (see isoctr run --help)");
+	}
+}
+
+static const char *option_name(int opt)
+{
+	for (const struct option *o = run_options; o->name; o++)
+		if (o->val == opt)
+			return o->name;
+	return "?";
+}
+
+int ctr_opts_parse(int argc, char **argv, struct ctr_config *cfg, enum ctr_exit *cls,
+		   struct iso_err *err)
+{
+	int opt, r;
+
+	*cls = CTR_EXIT_USAGE;
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at PROGRAM, whose own options are not ours. */
+	while ((opt = getopt_long(argc, argv, "+h", run_options, NULL)) != -1) {
+		if (opt == 'h')
+			return 1;
+		if (opt == '?' || opt == ':') {
+			*cls = CTR_EXIT_USAGE;
+			return iso_err_input(err, -EINVAL,
+					     "run: bad option '%s' (see isoctr run --help)",
+					     argv[optind - 1]);
+		}
+		if ((r = apply_option(cfg, opt, option_name(opt), optarg, cls, err)) < 0)
+			return r;
+	}
+	if (optind < argc)
+		cfg->argv = &argv[optind];
+	if (!cfg->rootfs)
+		return iso_err_input(err, -EINVAL,
+				     "run: --rootfs DIR (or --bundle DIR) is required");
+	if (!cfg->argv || !cfg->argv[0])
+		return iso_err_input(err, -EINVAL,
+				     "run: no PROGRAM given (isoctr run ... -- PROGRAM)");
+	if (!!cfg->netns != !!cfg->bridge || (cfg->netns && !cfg->ip[0]) ||
+	    (!cfg->netns && (cfg->ip[0] || cfg->gw[0]))) {
+		*cls = CTR_EXIT_NET;
+		return iso_err_input(err, -EINVAL, "run: --netns, --bridge and --ip go together");
+	}
+	if (cfg->netns && !(cfg->namespaces & CTR_NS_NET)) {
+		*cls = CTR_EXIT_NET;
+		return iso_err_input(err, -EINVAL, "run: a veth needs a network namespace");
+	}
+	return 0;
+}

@@ -1,0 +1,509 @@
+/* The monitor: builds a container (state, cgroup, clone3, veth), forwards
+ * its bench port events, and tears everything down on every path.
+ *
+ * Construction order (each step undone by run_teardown()):
+ *   signals -> rootfs check -> netns/bridge lookup -> run state dir ->
+ *   cgroup -> pipes -> clone3 (into the v2 cgroup) -> id maps -> v1 attach
+ *   -> veth -> "go" -> event loop -> reap -> OOM check. */
+#include "ctr.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "clock.h"
+#include "ctr_child.h"
+#include "ctr_mount.h"
+#include "ctr_net.h"
+#include "port_reader.h"
+#include "port_wire.h"
+
+/* Pipe ends go above the descriptors the child rearranges (0-3). */
+#define CTR_FD_FLOOR 10
+
+struct run {
+	const struct ctr_config *cfg;
+	char rid[RUNID_BUF];
+	char hostname[CTR_HOST_MAX];
+	bool own_state;
+	char ctr_dir[PATH_MAX];
+	bool ctr_dir_made;
+	struct cgroup cg;
+	bool cg_made;
+	struct ctr_net net;
+	sigset_t oldmask;
+	int sigfd;
+	int pidfd;
+	pid_t pid;
+	bool reaped;
+	int port_rd, status_rd, sync_wr;
+	int events_fd;
+	struct port_reader reader;
+	bool exit_seen;
+	struct ctr_record child_err;
+	bool child_failed;
+};
+
+static void emit(struct run *run, enum bench_msg_type type, const char *key, const char *value,
+		 int status, uint64_t t_ns)
+{
+	struct bench_event ev = {.t_ns = t_ns, .msg = {.type = type, .status = status}};
+
+	if (run->events_fd < 0)
+		return;
+	snprintf(ev.msg.key, sizeof(ev.msg.key), "%s", key ? key : "");
+	snprintf(ev.msg.value, sizeof(ev.msg.value), "%s", value ? value : "");
+	/* A harness that stopped reading must not stop the container. */
+	bench_event_write(run->events_fd, &ev, NULL);
+}
+
+static void emit_phase(struct run *run, const char *name, uint64_t t_ns)
+{
+	emit(run, BENCH_MSG_PHASE, name, NULL, 0, t_ns);
+}
+
+static int on_port_event(void *ctx, const struct bench_event *ev, struct iso_err *err)
+{
+	struct run *run = ctx;
+
+	(void)err;
+	if (ev->msg.type == BENCH_MSG_EXIT)
+		run->exit_seen = true;
+	if (run->events_fd >= 0)
+		bench_event_write(run->events_fd, ev, NULL);
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* A pipe whose ends sit at CTR_FD_FLOOR or above, all close-on-exec. */
+static int make_pipe(int ends[2], struct iso_err *err)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return iso_err_set(err, -errno, "pipe");
+	for (int i = 0; i < 2; i++) {
+		ends[i] = fcntl(p[i], F_DUPFD_CLOEXEC, CTR_FD_FLOOR);
+		close(p[i]);
+	}
+	if (ends[0] < 0 || ends[1] < 0) {
+		close_fd(&ends[0]);
+		close_fd(&ends[1]);
+		return iso_err_set(err, -EMFILE, "pipe: move descriptors");
+	}
+	return 0;
+}
+
+static int write_text(const char *path, const char *text, struct iso_err *err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t len = strlen(text);
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
+		return iso_err_set(err, -errno, "write %s", path);
+	return 0;
+}
+
+static int state_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
+{
+	int r;
+
+	*cls = CTR_EXIT_RUNTIME;
+	if (run->cfg->rid[0]) {
+		memcpy(run->rid, run->cfg->rid, RUNID_BUF);
+	} else if ((r = runid_generate(run->rid, err)) < 0) {
+		return r;
+	}
+	/* A run id given by a harness may already have its state dir (and
+	 * owner); then this container only adds its own subdirectory. */
+	r = runid_state_create(NULL, run->rid, getpid(), err);
+	if (r == 0)
+		run->own_state = true;
+	else if (r != -EEXIST || !run->cfg->rid[0])
+		return r;
+	snprintf(run->ctr_dir, sizeof(run->ctr_dir), "%s/%s/ctr-%s", RUNID_STATE_ROOT, run->rid,
+		 run->cfg->name);
+	if (mkdir(run->ctr_dir, 0700) < 0) {
+		if (errno == EEXIST)
+			*cls = CTR_EXIT_USAGE;
+		return iso_err_set(err, -errno, "container %s of run %s", run->cfg->name, run->rid);
+	}
+	run->ctr_dir_made = true;
+	return 0;
+}
+
+static int cgroup_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
+{
+	const struct ctr_config *cfg = run->cfg;
+	struct cgroup_limits lim = {
+		.memory_mib = cfg->memory_mib,
+		.pids_max = cfg->pids_max,
+		.cpu_quota_us = cfg->cpu_quota_us,
+		.cpu_period_us = cfg->cpu_period_us,
+	};
+	struct cgroup_hosts hosts;
+	char leaf[RUNID_BUF + CTR_NAME_MAX + 1];
+	bool rootless = (cfg->namespaces & CTR_NS_USER) && geteuid() != 0;
+	bool no_limits = !lim.memory_mib && !lim.pids_max && !lim.cpu_quota_us;
+	int r;
+
+	cgroup_detect(CGROUP_ROOT, &hosts);
+	snprintf(leaf, sizeof(leaf), "%s-%s", run->rid, cfg->name);
+	/* Rootless without limits needs no cgroup (and usually may not). */
+	r = cgroup_create(&run->cg, &hosts, leaf, &lim, rootless && no_limits, err);
+	if (r < 0) {
+		*cls = r == -EINVAL || r == -ERANGE ? CTR_EXIT_LIMIT : CTR_EXIT_CGROUP;
+		return r;
+	}
+	run->cg_made = true;
+	return 0;
+}
+
+static int write_id_maps(pid_t pid, struct iso_err *err)
+{
+	char path[64], map[64];
+	int r;
+
+	/* user_namespaces(7): setgroups must be denied before an unprivileged
+	 * writer may set gid_map; map container root to the caller. */
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	if ((r = write_text(path, "deny", err)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)geteuid());
+	if ((r = write_text(path, map, err)) < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)getegid());
+	return write_text(path, map, err);
+}
+
+static bool has_v1_dirs(const struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->ndirs; i++)
+		if (cg->dirs[i].version == 1)
+			return true;
+	return false;
+}
+
+static unsigned long long clone_flags(const struct run *run)
+{
+	unsigned int ns = run->cfg->namespaces;
+	unsigned long long f = CLONE_PIDFD;
+
+	f |= ns & CTR_NS_PID ? CLONE_NEWPID : 0;
+	f |= ns & CTR_NS_MOUNT ? CLONE_NEWNS : 0;
+	f |= ns & CTR_NS_NET ? CLONE_NEWNET : 0;
+	f |= ns & CTR_NS_UTS ? CLONE_NEWUTS : 0;
+	f |= ns & CTR_NS_IPC ? CLONE_NEWIPC : 0;
+	f |= ns & CTR_NS_USER ? CLONE_NEWUSER : 0;
+	/* With the process born in its v2 cgroup the cgroup namespace can be
+	 * made right here; v1 membership comes later (ctr_child.c). */
+	if ((ns & CTR_NS_CGROUP) && !has_v1_dirs(&run->cg))
+		f |= CLONE_NEWCGROUP;
+	if (run->cg.clone_fd >= 0)
+		f |= CLONE_INTO_CGROUP;
+	return f;
+}
+
+static int spawn(struct run *run, struct iso_err *err)
+{
+	int port[2] = {-1, -1}, sync[2] = {-1, -1}, status[2] = {-1, -1};
+	struct ctr_launch l = {
+		.cfg = run->cfg,
+		.hostname = run->hostname,
+		.cgroupns_late = has_v1_dirs(&run->cg),
+		.userns = run->cfg->namespaces & CTR_NS_USER,
+		.sigmask = run->oldmask,
+	};
+	struct clone_args ca = {
+		.pidfd = (uint64_t)(uintptr_t)&run->pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = run->cg.clone_fd >= 0 ? (uint64_t)run->cg.clone_fd : 0,
+	};
+	long pid;
+	int r;
+
+	if ((r = make_pipe(port, err)) < 0 || (r = make_pipe(sync, err)) < 0 ||
+	    (r = make_pipe(status, err)) < 0)
+		goto out;
+	l.port_wr = port[1];
+	l.sync_rd = sync[0];
+	l.status_wr = status[1];
+	ca.flags = clone_flags(run);
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		r = iso_err_set(err, -errno, "clone3");
+		goto out;
+	}
+	if (pid == 0)
+		ctr_child_main(&l);
+	run->pid = (pid_t)pid;
+	run->port_rd = steal_fd(&port[0]);
+	run->sync_wr = steal_fd(&sync[1]);
+	run->status_rd = steal_fd(&status[0]);
+	fcntl(run->port_rd, F_SETFL, O_NONBLOCK);
+	r = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		close_fd(&port[i]);
+		close_fd(&sync[i]);
+		close_fd(&status[i]);
+	}
+	return r;
+}
+
+static int network_attach(struct run *run, struct iso_err *err)
+{
+	char path[64];
+	cleanup_close int ns = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)run->pid);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return iso_err_set(err, -errno, "open %s", path);
+	return ctr_net_add_veth(&run->net, run->rid, ns, err);
+}
+
+/* Everything between clone3 and the child's execve on the monitor side. */
+static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *err)
+{
+	char path[PATH_MAX + 8], num[24];
+	int r;
+
+	*cls = CTR_EXIT_RUNTIME;
+	if ((run->cfg->namespaces & CTR_NS_USER) && (r = write_id_maps(run->pid, err)) < 0)
+		return r;
+	*cls = CTR_EXIT_CGROUP;
+	if ((r = cgroup_attach(&run->cg, run->pid, err)) < 0)
+		return r;
+	emit_phase(run, "cgroup", clock_mono_ns());
+	if (run->cfg->netns) {
+		*cls = CTR_EXIT_NET;
+		if ((r = network_attach(run, err)) < 0)
+			return r;
+		emit_phase(run, "net", clock_mono_ns());
+	}
+	*cls = CTR_EXIT_RUNTIME;
+	/* For probes: the container's init as the host sees it. */
+	snprintf(path, sizeof(path), "%s/pid", run->ctr_dir);
+	snprintf(num, sizeof(num), "%d\n", (int)run->pid);
+	if ((r = write_text(path, num, err)) < 0)
+		return r;
+	if (write(run->sync_wr, "g", 1) != 1)
+		return iso_err_set(err, -errno, "release the container");
+	close_fd(&run->sync_wr);
+	return 0;
+}
+
+static void read_status(struct run *run)
+{
+	struct ctr_record rec;
+	ssize_t n = read(run->status_rd, &rec, sizeof(rec));
+
+	if (n <= 0) {
+		if (n == 0 || errno != EINTR)
+			close_fd(&run->status_rd);
+		return;
+	}
+	if (n != (ssize_t)sizeof(rec))
+		return;
+	rec.phase[sizeof(rec.phase) - 1] = '\0';
+	if (rec.kind == CTR_RECORD_PHASE) {
+		emit_phase(run, rec.phase, rec.t_ns);
+	} else if (rec.kind == CTR_RECORD_ERROR && !run->child_failed) {
+		rec.err.msg[sizeof(rec.err.msg) - 1] = '\0';
+		run->child_err = rec;
+		run->child_failed = true;
+	}
+}
+
+static void reap(struct run *run, int *status)
+{
+	siginfo_t si = {0};
+
+	if (waitid((idtype_t)P_PIDFD, (id_t)run->pidfd, &si, WEXITED) < 0)
+		return;
+	run->reaped = true;
+	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+/* Until the container's init is reaped and every descriptor shows EOF. */
+static void event_loop(struct run *run, struct ctr_result *res)
+{
+	struct iso_err err = {0};
+
+	while (!run->reaped || run->port_rd >= 0 || run->status_rd >= 0) {
+		struct pollfd p[4] = {
+			{.fd = run->sigfd, .events = POLLIN},
+			{.fd = run->reaped ? -1 : run->pidfd, .events = POLLIN},
+			{.fd = run->port_rd, .events = POLLIN},
+			{.fd = run->status_rd, .events = POLLIN},
+		};
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo ssi;
+			if (read(run->sigfd, &ssi, sizeof(ssi)) == sizeof(ssi) &&
+			    ssi.ssi_signo != SIGCHLD && !res->signal) {
+				res->signal = (int)ssi.ssi_signo;
+				/* Killing the PID namespace's init kills it all. */
+				syscall(SYS_pidfd_send_signal, run->pidfd, SIGKILL, NULL, 0);
+			}
+		}
+		if (p[3].revents)
+			read_status(run);
+		if (p[2].revents) {
+			long n = port_reader_read(&run->reader, run->port_rd, &err);
+			if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR))
+				close_fd(&run->port_rd);
+		}
+		if (p[1].revents)
+			reap(run, &res->status);
+	}
+}
+
+static void run_teardown(struct run *run)
+{
+	if (run->pid > 0 && !run->reaped) {
+		int status;
+		syscall(SYS_pidfd_send_signal, run->pidfd, SIGKILL, NULL, 0);
+		reap(run, &status);
+	}
+	close_fd(&run->pidfd);
+	close_fd(&run->port_rd);
+	close_fd(&run->status_rd);
+	close_fd(&run->sync_wr);
+	ctr_net_close(&run->net);
+	if (run->cg_made)
+		cgroup_destroy(&run->cg);
+	run->cg_made = false;
+	if (run->ctr_dir_made) {
+		char path[PATH_MAX + 8];
+		snprintf(path, sizeof(path), "%s/pid", run->ctr_dir);
+		unlink(path);
+		rmdir(run->ctr_dir);
+		run->ctr_dir_made = false;
+	}
+	if (run->own_state)
+		runid_state_remove(NULL, run->rid, NULL);
+	run->own_state = false;
+	close_fd(&run->sigfd);
+	sigprocmask(SIG_SETMASK, &run->oldmask, NULL);
+}
+
+static int run_build(struct run *run, struct ctr_result *res, enum ctr_exit *cls,
+		     struct iso_err *err)
+{
+	const struct ctr_config *cfg = run->cfg;
+	sigset_t mask;
+	int r;
+
+	/* Signals are read from a signalfd in the loop, never handled
+	 * asynchronously; one arriving during set-up waits there. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	*cls = CTR_EXIT_RUNTIME;
+	if (sigprocmask(SIG_BLOCK, &mask, &run->oldmask) < 0)
+		return iso_err_set(err, -errno, "block signals");
+	run->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (run->sigfd < 0)
+		return iso_err_set(err, -errno, "signalfd");
+	*cls = CTR_EXIT_ROOTFS;
+	if ((r = ctr_mount_check_rootfs(cfg->rootfs, err)) < 0)
+		return r;
+	if (cfg->netns && (r = ctr_net_open(&run->net, cfg->netns, cfg->bridge, cls, err)) < 0)
+		return r;
+	if ((r = state_open(run, cls, err)) < 0)
+		return r;
+	memcpy(res->rid, run->rid, RUNID_BUF);
+	if (cfg->hostname[0])
+		snprintf(run->hostname, sizeof(run->hostname), "%s", cfg->hostname);
+	else
+		snprintf(run->hostname, sizeof(run->hostname), "%s-%s", cfg->name, run->rid);
+	if ((r = cgroup_open(run, cls, err)) < 0)
+		return r;
+	*cls = CTR_EXIT_RUNTIME;
+	if ((r = spawn(run, err)) < 0)
+		return r;
+	emit_phase(run, "clone", clock_mono_ns());
+	return prepare_child(run, cls, err);
+}
+
+int ctr_run(const struct ctr_config *cfg, struct ctr_result *res, enum ctr_exit *cls,
+	    struct iso_err *err)
+{
+	struct run run = {
+		.cfg = cfg,
+		.sigfd = -1,
+		.pidfd = -1,
+		.port_rd = -1,
+		.status_rd = -1,
+		.sync_wr = -1,
+		.events_fd = cfg->events_fd >= 0  ? cfg->events_fd
+			     : cfg->events_stderr ? 2
+						  : -1,
+	};
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	run.net.ns_fd = -1;
+	run.cg.clone_fd = -1;
+	port_reader_init(&run.reader, on_port_event, &run, NULL, NULL);
+	r = run_build(&run, res, cls, err);
+	if (r == 0) {
+		event_loop(&run, res);
+		port_reader_finish(&run.reader, NULL);
+		res->rejected = run.reader.rejected;
+		res->first_reject = run.reader.first_reject;
+	}
+	if (r == 0 && run.child_failed) {
+		*cls = run.child_err.cls;
+		*err = run.child_err.err;
+		r = err->code ? err->code : -EIO;
+	}
+	if (r == 0) {
+		if (cfg->memory_mib && cgroup_oom_kills(&run.cg, &res->oom_kills, NULL) == 0 &&
+		    res->oom_kills > 0) {
+			char n[24];
+			res->oom = true;
+			res->status = CTR_EXIT_OOM;
+			snprintf(n, sizeof(n), "%" PRIu64, res->oom_kills);
+			emit(&run, BENCH_MSG_REPORT, "oom_kill", n, 0, clock_mono_ns());
+		}
+		if (res->signal)
+			res->status = 128 + res->signal;
+		/* The stream always ends with EXIT, even when the init was
+		 * killed before it could send one. */
+		if (!run.exit_seen)
+			emit(&run, BENCH_MSG_EXIT, NULL, NULL, res->status, clock_mono_ns());
+	}
+	run_teardown(&run);
+	return r;
+}
