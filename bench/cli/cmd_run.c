@@ -207,7 +207,7 @@ static int pick_workloads(const char *list, const struct suite_workload **out, s
 /* No /dev/kvm: run the whole suite inside the emulated test machine. */
 static int run_in_testvm(const char *top, int argc, char **argv, const char *out)
 {
-	char testvm[PATH_MAX], bench[PATH_MAX], outarg[PATH_MAX + 8];
+	char testvm[PATH_MAX + 32], bench[PATH_MAX + 32], outarg[PATH_MAX + 8];
 	char *args[64];
 	int n = 0;
 
@@ -234,6 +234,7 @@ static int run_in_testvm(const char *top, int argc, char **argv, const char *out
 
 static int default_out(const char *top, char *out, size_t cap)
 {
+	int n;
 	struct utsname u;
 	char stamp[32];
 	time_t now = time(NULL);
@@ -242,8 +243,8 @@ static int default_out(const char *top, char *out, size_t cap)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	uname(&u);
-	snprintf(out, cap, "%s/results/%s-%s", top, stamp, u.nodename);
-	return 0;
+	n = snprintf(out, cap, "%s/results/%s-%s", top, stamp, u.nodename);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
 static void progress_line(const struct runloop_progress *p, void *ctx)
@@ -427,7 +428,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = {0};
 	struct iso_err err = {0};
 	struct sigaction sa = {.sa_handler = on_signal};
-	char top[PATH_MAX], out[PATH_MAX];
+	char top[PATH_MAX], out[PATH_MAX + 128];
 	int r = run_parse(argc, argv, &o);
 
 	if (r < 0)

@@ -3,3 +3,4 @@
 LIB_SRCS += bench/init/init_cmdline.c
 STATIC_PROGS += init
 STATIC_OBJS_init := $(patsubst %.c,$(BUILD)/static/%.o,$(wildcard bench/init/*.c))
+CPPFLAGS += -Ibench/init

@@ -9,3 +9,4 @@ STATIC_OBJS_bench-sink = $(patsubst %.c,$(BUILD)/static/%.o,bench/sink/sink.c \
 PROGRAMS += bench-sink
 $(BUILD)/bench-sink: $(STATIC_BIN)/bench-sink
 	cp $< $@
+CPPFLAGS += -Ibench/sink

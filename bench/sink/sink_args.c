@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../workloads/workload_args.h"
+#include "workload_args.h"
 
 #define SINK_USAGE "usage: bench-sink --listen ADDR:PORT [--max-seconds S] [--once]"
 

@@ -9,8 +9,8 @@
 
 #include "cleanup.h"
 #include "clock.h"
-#include "../workloads/net_conn.h"
-#include "../workloads/net_proto.h"
+#include "net_conn.h"
+#include "net_proto.h"
 
 #define NS_PER_MS 1000000ull
 

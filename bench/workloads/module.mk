@@ -9,3 +9,5 @@ STATIC_PROGS += $(WORKLOADS)
 $(foreach w,$(WORKLOADS),$(eval STATIC_OBJS_$(w) := \
 	$(BUILD)/static/bench/workloads/$(subst -,_,$(w)).o \
 	$(WORKLOAD_LIB_SRCS:%.c=$(BUILD)/static/%.o)))
+# Unit tests and bench-sink include the workload headers.
+CPPFLAGS += -Ibench/workloads
