@@ -602,3 +602,19 @@ int results_load(const char *path, struct results **out, struct iso_err *err)
 		return r;
 	return load_doc(&c, doc, out);
 }
+
+int results_load_path(const char *path, struct results **out, struct iso_err *err)
+{
+	cleanup_free char *file = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return iso_err_set(err, -errno, "%s", path);
+	if (!S_ISDIR(st.st_mode))
+		return results_load(path, out, err);
+	if (asprintf(&file, "%s/results.json", path) < 0) {
+		file = NULL;
+		return iso_err_set(err, -ENOMEM, "load %s", path);
+	}
+	return results_load(file, out, err);
+}

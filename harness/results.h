@@ -93,6 +93,10 @@ int results_save(struct results *rs, const char *path, struct iso_err *err);
  * input, -ENOMEM. */
 int results_load(const char *path, struct results **out, struct iso_err *err);
 
+/* results_load() of `path`, or of `path`/results.json when `path` is a
+ * directory (the way commands name result sets). */
+int results_load_path(const char *path, struct results **out, struct iso_err *err);
+
 /* "lower" / "higher". */
 const char *results_better_name(enum results_better better);
 

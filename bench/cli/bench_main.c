@@ -17,6 +17,8 @@ static const struct subcommand subcommands[] = {
 	{"list", cmd_list, "backends and workloads, with availability"},
 	{"doctor", cmd_doctor, "what this host can run: KVM, cgroups, perf, peers"},
 	{"clean", cmd_clean, "remove every object left by crashed runs"},
+	{"report", cmd_report, "charts, Markdown and HTML from result sets"},
+	{"compare", cmd_compare, "regression gate: BASE vs HEAD result sets"},
 };
 
 static void usage(FILE *out)

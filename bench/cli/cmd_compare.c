@@ -9,15 +9,14 @@
 
 static void compare_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: bench compare [--thresholds FILE] BASE HEAD\n\n"
-		"BASE and HEAD are result directories (holding results.json) or files.\n"
-		"Compares every figure present in both: ratio of medians HEAD/BASE with a\n"
-		"bootstrap CI, a permutation (rank-sum) p-value, the metric's minimum effect\n"
-		"from --thresholds (default: results/thresholds.json of this tree).\n"
-		"Prints a Markdown table for a pull-request comment.\n\n"
-		"exit status: 0 no regression, 1 regression, 2 bad input (missing or\n"
-		"malformed file, wrong schema, impossible values).\n");
+	fprintf(out, "usage: bench compare [--thresholds FILE] BASE HEAD\n\n"
+		     "BASE and HEAD are result directories (holding results.json) or files.\n"
+		     "Compares every figure present in both: ratio of medians HEAD/BASE with a\n"
+		     "bootstrap CI, a permutation (rank-sum) p-value, the metric's minimum effect\n"
+		     "from --thresholds (default: results/thresholds.json of this tree).\n"
+		     "Prints a Markdown table for a pull-request comment.\n\n"
+		     "exit status: 0 no regression, 1 regression, 2 bad input (missing or\n"
+		     "malformed file, wrong schema, impossible values).\n");
 }
 
 int compare_load_thresholds(const char *path, struct gate_config **cfg, struct iso_err *err)

@@ -1,0 +1,433 @@
+/* Report charts: data files from result sets, gnuplot runs per terminal. */
+#include "report_charts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+/* Parameters handed to a template besides dat/out/term/gpdir, as gnuplot
+ * assignments ("n=3; logy=1; "). */
+#define REPORT_PARAMS_MAX 2048
+
+/* Startup spans native (~1 ms) to emulated VMs (seconds): beyond this
+ * max/min ratio a linear axis would flatten the fast backends to zero. */
+#define REPORT_LOG_SPAN 30.0
+
+struct chart_out {
+	FILE *dat;
+	char params[REPORT_PARAMS_MAX];
+	size_t rows;
+};
+
+static void param_add(struct chart_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void param_add(struct chart_out *o, const char *fmt, ...)
+{
+	size_t len = strlen(o->params);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->params + len, sizeof(o->params) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* A gnuplot data value, "-" (set datafile missing) when not measured. */
+static void put_value(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.6g", v);
+	else
+		fprintf(f, " -");
+}
+
+static const char *const wl_ready[] = {"ready", NULL};
+static const char *const wl_memory[] = {"ready", "mem", NULL};
+static const char *const wl_tasks_host[] = {"ready", "tasks", NULL};
+static const char *const wl_tasks_inside[] = {"tasks", NULL};
+
+/* Startup per backend: box (p25-p75), whiskers (min-max), median, and
+ * every sample as a jittered point (data set index 1). */
+static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct results_figure *f = report_ctx_find(
+			ctx, &ctx->series[i], "startup.ready_ms", 1, wl_ready, true);
+		const struct stats_summary *s;
+
+		if (!f)
+			continue;
+		s = &f->summary;
+		fprintf(o->dat, "%zu \"%s\"", o->rows, ctx->series[i].label);
+		put_value(o->dat, s->min);
+		put_value(o->dat, s->p25);
+		put_value(o->dat, s->median);
+		put_value(o->dat, s->p75);
+		put_value(o->dat, s->max);
+		fprintf(o->dat, " %zu\n", s->n);
+		lo = fmin(lo, s->min);
+		hi = fmax(hi, s->max);
+		o->rows++;
+	}
+	fprintf(o->dat, "\n\n");
+	o->rows = 0;
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct results_figure *f = report_ctx_find(
+			ctx, &ctx->series[i], "startup.ready_ms", 1, wl_ready, true);
+
+		if (!f)
+			continue;
+		for (size_t k = 0; k < f->n_samples; k++) {
+			/* spread points over 40% of the box width */
+			double jitter =
+				f->n_samples > 1
+					? 0.4 * ((double)k / (double)(f->n_samples - 1) - 0.5)
+					: 0;
+
+			fprintf(o->dat, "%.4f %.6g\n", (double)o->rows + jitter, f->samples[k]);
+		}
+		o->rows++;
+	}
+	param_add(o, "n=%zu; logy=%d; ", o->rows, lo > 0 && hi / lo > REPORT_LOG_SPAN);
+}
+
+/* Host memory per instance split into guest RAM, monitor, other process
+ * PSS and what the cgroup charges beyond PSS (kernel, page cache). */
+static void data_memory(const struct report_ctx *ctx, struct chart_out *o)
+{
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct report_series *s = &ctx->series[i];
+		double pss = report_median(
+			report_ctx_find(ctx, s, "memory.pss_mib", 1, wl_memory, true));
+		double guest = report_median(
+			report_ctx_find(ctx, s, "memory.guest_ram_mib", 1, wl_memory, true));
+		double mon = report_median(
+			report_ctx_find(ctx, s, "memory.monitor_mib", 1, wl_memory, true));
+		double cg = report_median(
+			report_ctx_find(ctx, s, "memory.cgroup_mib", 1, wl_memory, true));
+		double g = isfinite(guest) ? guest : 0, m = isfinite(mon) ? mon : 0;
+		double procs, kernel, total;
+
+		if (!isfinite(pss) && !isfinite(guest) && !isfinite(mon) && !isfinite(cg))
+			continue;
+		procs = isfinite(pss) ? fmax(0, pss - g - m) : 0;
+		kernel = isfinite(cg) && isfinite(pss) ? fmax(0, cg - pss) : 0;
+		total = g + m + procs + kernel;
+		fprintf(o->dat, "%zu \"%s\" %.6g %.6g %.6g %.6g %.6g\n", o->rows, s->label, g, m,
+			procs, kernel, total);
+		o->rows++;
+	}
+	param_add(o, "n=%zu; ", o->rows);
+}
+
+/* Tasks an instance adds on the host, and tasks visible inside it. */
+static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
+{
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct report_series *s = &ctx->series[i];
+		double host = report_median(
+			report_ctx_find(ctx, s, "tasks.host", 1, wl_tasks_host, true));
+		double inside = report_median(
+			report_ctx_find(ctx, s, "tasks.inside", 1, wl_tasks_inside, true));
+
+		if (!isfinite(host) && !isfinite(inside))
+			continue;
+		fprintf(o->dat, "%zu \"%s\"", o->rows, s->label);
+		put_value(o->dat, host);
+		put_value(o->dat, inside);
+		fprintf(o->dat, "\n");
+		o->rows++;
+	}
+	param_add(o, "n=%zu; ", o->rows);
+}
+
+/* median, p25, p75 of a figure (three missing values when absent). */
+static void put_spread(FILE *f, const struct results_figure *fig)
+{
+	put_value(f, fig ? fig->summary.median : NAN);
+	put_value(f, fig ? fig->summary.p25 : NAN);
+	put_value(f, fig ? fig->summary.p75 : NAN);
+}
+
+/* Rows of a per-path network chart: one per (series, workload) that has
+ * one of the two metrics; columns median/p25/p75 of each. */
+static void data_net_pair(const struct report_ctx *ctx, struct chart_out *o, const char *m1,
+			  const char *m2)
+{
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct report_series *s = &ctx->series[i];
+		const struct results *rs = ctx->in[s->set].rs;
+
+		for (size_t k = 0; k < rs->n_figures; k++) {
+			const struct results_figure *f = rs->figures[k], *a, *b;
+			const char *wl = f->workload;
+
+			/* one row per workload: at its first figure of m1 or m2 */
+			if (f->instances != 1 || strcmp(f->backend, s->backend) != 0 ||
+			    (strcmp(f->metric, m1) != 0 && strcmp(f->metric, m2) != 0))
+				continue;
+			a = results_find(rs, s->backend, wl, m1, 1);
+			b = results_find(rs, s->backend, wl, m2, 1);
+			if (f != (a ? a : b))
+				continue;
+			fprintf(o->dat, "%zu \"%s %s\"", o->rows, s->label, wl);
+			put_spread(o->dat, a);
+			put_spread(o->dat, b);
+			fprintf(o->dat, "\n");
+			o->rows++;
+		}
+	}
+	param_add(o, "n=%zu; ", o->rows);
+}
+
+static void data_net_throughput(const struct report_ctx *ctx, struct chart_out *o)
+{
+	const struct report_series *native = report_ctx_primary(ctx, "native");
+	const struct results_figure *lim =
+		native ? report_ctx_find(ctx, native, "net.stream_tx_gbps", 1, NULL, true) : NULL;
+
+	data_net_pair(ctx, o, "net.stream_tx_gbps", "net.stream_rx_gbps");
+	/* The native pair over the same bridge is the path's limit (DESIGN.md). */
+	param_add(o, "limit=%.6g; ", lim ? lim->summary.median : -1.0);
+}
+
+static void data_net_latency(const struct report_ctx *ctx, struct chart_out *o)
+{
+	double lo = INFINITY, hi = 0;
+
+	data_net_pair(ctx, o, "net.rr_p50_us", "net.rr_p99_us");
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		double p50 = report_median(
+			report_ctx_find(ctx, &ctx->series[i], "net.rr_p50_us", 1, NULL, true));
+		double p99 = report_median(
+			report_ctx_find(ctx, &ctx->series[i], "net.rr_p99_us", 1, NULL, true));
+
+		if (isfinite(p50))
+			lo = fmin(lo, p50);
+		if (isfinite(p99))
+			hi = fmax(hi, p99);
+	}
+	param_add(o, "logy=%d; ", lo > 0 && hi / lo > REPORT_LOG_SPAN);
+}
+
+/* One block per series with >= 2 instance counts: instances, median,
+ * p25, p75. Block titles go to the template as a word list. */
+static void data_density(const struct report_ctx *ctx, struct chart_out *o, const char *metric,
+			 const char *const *workloads)
+{
+	char titles[REPORT_PARAMS_MAX / 2] = "";
+	double lo = INFINITY, hi = 0;
+
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct report_series *s = &ctx->series[i];
+		const struct results *rs = ctx->in[s->set].rs;
+		unsigned inst[64];
+		size_t n = 0;
+
+		for (size_t k = 0; k < rs->n_figures && n < 64; k++) {
+			const struct results_figure *f = rs->figures[k];
+			bool seen = false;
+
+			if (strcmp(f->backend, s->backend) != 0 || strcmp(f->metric, metric) != 0)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				seen |= inst[j] == f->instances;
+			if (!seen && report_ctx_find(ctx, s, metric, f->instances, workloads, true))
+				inst[n++] = f->instances;
+		}
+		if (n < 2)
+			continue;
+		/* ascending instance counts */
+		for (size_t a = 1; a < n; a++)
+			for (size_t b = a; b > 0 && inst[b - 1] > inst[b]; b--) {
+				unsigned t = inst[b];
+
+				inst[b] = inst[b - 1];
+				inst[b - 1] = t;
+			}
+		for (size_t j = 0; j < n; j++) {
+			const struct results_figure *f =
+				report_ctx_find(ctx, s, metric, inst[j], workloads, true);
+
+			fprintf(o->dat, "%u", inst[j]);
+			put_spread(o->dat, f);
+			fprintf(o->dat, "\n");
+			lo = fmin(lo, f->summary.p25);
+			hi = fmax(hi, f->summary.p75);
+		}
+		fprintf(o->dat, "\n\n");
+		snprintf(titles + strlen(titles), sizeof(titles) - strlen(titles), "%s%s",
+			 o->rows ? " " : "", s->label);
+		o->rows++;
+	}
+	param_add(o, "n=%zu; titles='%s'; logy=%d; ", o->rows, titles,
+		  lo > 0 && hi / lo > REPORT_LOG_SPAN);
+}
+
+static void data_density_startup(const struct report_ctx *ctx, struct chart_out *o)
+{
+	data_density(ctx, o, "startup.ready_ms", wl_ready);
+	param_add(o, "ylab='time to READY of the last instance (ms)'; what='Startup'; ");
+}
+
+static void data_density_memory(const struct report_ctx *ctx, struct chart_out *o)
+{
+	data_density(ctx, o, "memory.pss_mib", wl_memory);
+	param_add(o, "ylab='host PSS of the last instance (MiB)'; what='Memory'; ");
+}
+
+struct chart_def {
+	const char *name, *template, *caption;
+	void (*data)(const struct report_ctx *ctx, struct chart_out *o);
+};
+
+static const struct chart_def charts[REPORT_CHART_COUNT] = {
+	[REPORT_CHART_STARTUP] = {"startup", "startup.gp",
+				  "Startup time per backend (launch to READY): box p25-p75, "
+				  "whiskers min-max, dots are the samples.",
+				  data_startup},
+	[REPORT_CHART_MEMORY] = {"memory", "memory.gp",
+				 "Host memory per instance (median PSS), split into guest RAM, "
+				 "monitor, other processes, and cgroup charge beyond PSS.",
+				 data_memory},
+	[REPORT_CHART_TASKS] = {"tasks", "tasks.gp",
+				"Tasks (processes + threads) one instance adds on the host, and "
+				"tasks visible inside it.",
+				data_tasks},
+	[REPORT_CHART_NET_THROUGHPUT] = {"net_throughput", "net_throughput.gp",
+					 "TCP bulk throughput per network path (median, bars "
+					 "p25-p75) against the native pair's limit.",
+					 data_net_throughput},
+	[REPORT_CHART_NET_LATENCY] = {"net_latency", "net_latency.gp",
+				      "Request/response latency per network path, p50 and p99 "
+				      "(median over repetitions, bars p25-p75).",
+				      data_net_latency},
+	[REPORT_CHART_DENSITY_STARTUP] = {"density_startup", "density.gp",
+					  "Startup time of the last instance versus the number of "
+					  "instances running.",
+					  data_density_startup},
+	[REPORT_CHART_DENSITY_MEMORY] = {"density_memory", "density.gp",
+					 "Host memory of the last instance versus the number of "
+					 "instances running.",
+					 data_density_memory},
+};
+
+const char *report_chart_name(enum report_chart c)
+{
+	return charts[c].name;
+}
+
+const char *report_chart_caption(enum report_chart c)
+{
+	return charts[c].caption;
+}
+
+/* gnuplot quotes strings with '...'; a path holding one cannot be passed. */
+static int check_quotable(const char *s, struct iso_err *err)
+{
+	if (strchr(s, '\''))
+		return iso_err_input(err, -EINVAL, "report: path %s contains a quote", s);
+	return 0;
+}
+
+/* Run gnuplot once; its output goes to `log_fd`. */
+static int run_gnuplot(const struct report_ctx *ctx, const struct chart_def *def,
+		       const char *params, const char *term, int log_fd, struct iso_err *err)
+{
+	cleanup_free char *script = NULL;
+	cleanup_free char *expr = NULL;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int r, status;
+
+	if (asprintf(&script, "%s/%s", ctx->gnuplot_dir, def->template) < 0 ||
+	    asprintf(&expr, "%sdat='%s/%s.dat'; out='%s/%s.%s'; term='%s'; gpdir='%s'", params,
+		     ctx->outdir, def->name, ctx->outdir, def->name, term, term,
+		     ctx->gnuplot_dir) < 0) {
+		script = expr = NULL;
+		return iso_err_set(err, -ENOMEM, "report: gnuplot arguments");
+	}
+	char *argv[] = {"gnuplot", "-e", expr, script, NULL};
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, log_fd, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, log_fd, STDERR_FILENO);
+	r = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != 0)
+		return iso_err_set(err, -r, "report: run gnuplot");
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return iso_err_set(err, -errno, "report: wait for gnuplot");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return iso_err_input(err, -EIO,
+				     "report: gnuplot failed on %s.%s (see %s/gnuplot.log)",
+				     def->name, term, ctx->outdir);
+	return 0;
+}
+
+static int render_one(const struct report_ctx *ctx, const struct chart_def *def, int log_fd,
+		      bool *drawn, struct iso_err *err)
+{
+	struct chart_out o = {0};
+	cleanup_free char *path = NULL;
+	int r;
+
+	if (asprintf(&path, "%s/%s.dat", ctx->outdir, def->name) < 0) {
+		path = NULL;
+		return iso_err_set(err, -ENOMEM, "report: path");
+	}
+	o.dat = fopen(path, "we");
+	if (!o.dat)
+		return iso_err_set(err, -errno, "report: create %s", path);
+	fprintf(o.dat, "# %s\n# isobench report data for %s.svg/.png (scripts/gnuplot/%s)\n",
+		def->caption, def->name, def->template);
+	def->data(ctx, &o);
+	if (fclose(o.dat) != 0)
+		return iso_err_set(err, -errno, "report: write %s", path);
+	*drawn = o.rows > 0;
+	if (!*drawn) {
+		unlink(path);
+		return 0;
+	}
+	r = run_gnuplot(ctx, def, o.params, "svg", log_fd, err);
+	if (r == 0)
+		r = run_gnuplot(ctx, def, o.params, "png", log_fd, err);
+	return r;
+}
+
+int report_charts_render(const struct report_ctx *ctx, bool drawn[REPORT_CHART_COUNT],
+			 struct iso_err *err)
+{
+	cleanup_free char *log = NULL;
+	cleanup_close int log_fd = -1;
+	int r;
+
+	if ((r = check_quotable(ctx->outdir, err)) < 0 ||
+	    (r = check_quotable(ctx->gnuplot_dir, err)) < 0)
+		return r;
+	if (asprintf(&log, "%s/gnuplot.log", ctx->outdir) < 0) {
+		log = NULL;
+		return iso_err_set(err, -ENOMEM, "report: path");
+	}
+	log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (log_fd < 0)
+		return iso_err_set(err, -errno, "report: create %s", log);
+	for (int c = 0; c < REPORT_CHART_COUNT; c++) {
+		r = render_one(ctx, &charts[c], log_fd, &drawn[c], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,24 @@
+# Shared look of every isobench chart. The caller (harness/report_charts.c)
+# sets: dat (data file), out (output file), term ('svg' or 'png'), gpdir.
+if (term eq 'svg') {
+	set terminal svg size 960,560 dynamic noenhanced font 'DejaVu Sans,13' background rgb 'white'
+} else {
+	set terminal pngcairo size 1200,700 noenhanced font 'DejaVu Sans,13' background rgb 'white'
+}
+set output out
+set border 3 lw 1.2
+set tics nomirror out
+set grid ytics lc rgb '#dddddd' lt 1 dt 1
+set key outside top center horizontal noopaque samplen 2
+set datafile missing '-'
+set xtics noenhanced
+# Colour-blind-safe palette (Okabe & Ito), one per series.
+set linetype 1 lc rgb '#0072B2' lw 2 pt 7 ps 1.2
+set linetype 2 lc rgb '#E69F00' lw 2 pt 5 ps 1.2
+set linetype 3 lc rgb '#009E73' lw 2 pt 9 ps 1.4
+set linetype 4 lc rgb '#CC79A7' lw 2 pt 11 ps 1.4
+set linetype 5 lc rgb '#56B4E9' lw 2 pt 13 ps 1.4
+set linetype 6 lc rgb '#D55E00' lw 2 pt 3 ps 1.2
+set linetype 7 lc rgb '#F0E442' lw 2 pt 2 ps 1.2
+set linetype 8 lc rgb '#000000' lw 2 pt 1 ps 1.2
+set linetype cycle 8

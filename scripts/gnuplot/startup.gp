@@ -1,0 +1,21 @@
+# Startup per backend: box p25-p75, whiskers min-max, median bar, samples.
+# Data index 0: x "label" min p25 median p75 max n; index 1: x sample.
+# Parameters: n (rows), logy (0/1).
+load gpdir.'/common.gp'
+set title 'Startup: launch call to READY (host monotonic clock)'
+set xlabel 'backend'
+set ylabel 'time to READY (ms)'
+if (logy) {
+	set logscale y
+	set ylabel 'time to READY (ms, log scale)'
+} else {
+	set yrange [0:*]
+}
+set xrange [-0.6:n - 0.4]
+set boxwidth 0.45
+set style fill solid 0.3 border -1
+set xtics scale 0
+plot dat index 0 using 1:4:3:7:6:xticlabels(2) with candlesticks whiskerbars 0.5 lt 1 \
+	title 'p25-p75 (box), min-max (whiskers)', \
+     '' index 0 using 1:5:5:5:5 with candlesticks lt 8 lw 3 title 'median', \
+     '' index 1 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'samples'
