@@ -41,6 +41,7 @@ include bench/module.mk
 include vm-backend/module.mk
 include ctr-backend/module.mk
 include tests/module.mk
+include tests/fuzz/module.mk
 
 
 all: $(PROGRAMS:%=$(BUILD)/%)

@@ -110,8 +110,4 @@ void pci_dev_remove(struct pci_dev *dev);
 /* Drive the device's INTx line (level-triggered). No-op without a line. */
 void pci_dev_set_intx(struct pci_dev *dev, bool level);
 
-/* The host bridge's device-table row. */
-int pci_setup(struct vm *vm, void **priv, struct iso_err *err);
-void pci_teardown(struct vm *vm, void *priv);
-
 #endif

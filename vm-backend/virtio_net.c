@@ -5,10 +5,10 @@
 #include <sys/epoll.h>
 #include <sys/random.h>
 
+#include "device_table.h"
 #include "net_backend.h"
 #include "pci.h"
 #include "tap.h"
-#include "virtio_net.h"
 #include "virtio_net_frame.h"
 #include "virtio_pci.h"
 
