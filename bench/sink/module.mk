@@ -10,3 +10,8 @@ PROGRAMS += bench-sink
 $(BUILD)/bench-sink: $(STATIC_BIN)/bench-sink
 	cp $< $@
 CPPFLAGS += -Ibench/sink
+
+# Benchmark, not a test: net-stream vs iperf3 on one veth pair, one run.
+.PHONY: bench-net-tool
+bench-net-tool: $(BUILD)/bench-sink $(BUILD)/portcat image
+	scripts/bench-net-tool
