@@ -41,6 +41,18 @@
 #define MADT_IOAPIC_BYTES     12u
 #define MADT_LAPIC_ENABLED    1u
 
+/* AML (ACPI 6.4 chapter 20) for
+ *   Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
+ *                                 Name (_UID, Zero) } }
+ * No _CRS: Linux then gives the bridge all of I/O and memory space; no
+ * _PRT: devices use MSI/MSI-X. */
+static const uint8_t acpi_dsdt_aml[] = {
+	0x10, 0x1d, '\\', '_', 'S', 'B',  '_',			  /* ScopeOp, PkgLength 29, \_SB_ */
+	0x5b, 0x82, 0x15, 'P', 'C', 'I',  '0',			  /* DeviceOp, PkgLength 21, PCI0 */
+	0x08, '_',  'H',  'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03, /* _HID DWord PNP0A03 */
+	0x08, '_',  'U',  'I', 'D', 0x00,			  /* _UID Zero */
+};
+
 uint8_t acpi_checksum(const uint8_t *p, size_t len)
 {
 	uint8_t sum = 0;
@@ -75,6 +87,7 @@ int acpi_build(uint8_t *buf, size_t cap, uint64_t gpa, unsigned int cpus, uint64
 	 * DSDT, MADT. */
 	const size_t rsdp = 0, xsdt = 0x40, fadt = 0x80, dsdt = 0x200, madt = 0x240;
 	const uint32_t xsdt_len = ACPI_HDR_BYTES + 2 * 8;
+	const uint32_t dsdt_len = ACPI_HDR_BYTES + sizeof(acpi_dsdt_aml);
 	const uint32_t madt_len = ACPI_HDR_BYTES + 8 + cpus * MADT_LAPIC_BYTES + MADT_IOAPIC_BYTES;
 	uint8_t *p;
 
@@ -108,11 +121,14 @@ int acpi_build(uint8_t *buf, size_t cap, uint64_t gpa, unsigned int cpus, uint64
 	memcpy(p + FADT_HV_VENDOR, "ISOVM\0\0\0", 8);
 	acpi_seal(p, ACPI_FADT_BYTES);
 
-	/* An empty definition block: no devices to describe (PCI is found by
-	 * the kernel's direct probe, see boot_linux.c). */
+	/* The DSDT describes one device, the PCI root bridge, so that the
+	 * kernel scans bus 0 through ports 0xcf8/0xcfc (it does not probe PCI
+	 * by itself when ACPI is on, and pci=noacpi would also turn the local
+	 * APIC off: the kernel has no MP-table code). */
 	p = buf + dsdt;
-	acpi_header(p, "DSDT", ACPI_HDR_BYTES, 2);
-	acpi_seal(p, ACPI_HDR_BYTES);
+	acpi_header(p, "DSDT", dsdt_len, 2);
+	memcpy(p + ACPI_HDR_BYTES, acpi_dsdt_aml, sizeof(acpi_dsdt_aml));
+	acpi_seal(p, dsdt_len);
 
 	p = buf + madt;
 	acpi_header(p, "APIC", madt_len, 5);

@@ -24,10 +24,10 @@
  *   8250.nr_uarts=1 only COM1 exists; no probing of COM2..4
  *   no_timer_check  skip the IOAPIC timer-IRQ test (it waits for ticks);
  *                   KVM's in-kernel PIT/IOAPIC routing is known good
- *   pci=noacpi      the DSDT describes no PCI root bridge: find PCI by the
- *                   kernel's direct probe of ports 0xcf8/0xcfc */
-#define BOOT_ISOVM_PARAMS                                                                          \
-	"reboot=t panic=-1 io_delay=none 8250.nr_uarts=1 no_timer_check pci=noacpi"
+ * Never pci=noacpi or acpi=noirq: without MP-table code the kernel then
+ * turns the local APIC off (acpi_mps_check); acpi.c describes the PCI
+ * root bridge instead. */
+#define BOOT_ISOVM_PARAMS "reboot=t panic=-1 io_delay=none 8250.nr_uarts=1 no_timer_check"
 
 /* Page-table entry bits (SDM vol. 3A 4.5): present, writable, 2 MiB page. */
 #define PTE_P	0x1ull

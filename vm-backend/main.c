@@ -29,7 +29,7 @@ static const char usage_text[] =
 	"  --initrd FILE      initramfs (cpio), placed at the top of guest RAM\n"
 	"  --cmdline STR      kernel command line; words after ' -- ' go to init.\n"
 	"                     isovm prepends: reboot=t panic=-1 io_delay=none\n"
-	"                     8250.nr_uarts=1 no_timer_check pci=noacpi, and\n"
+	"                     8250.nr_uarts=1 no_timer_check, and\n"
 	"                     console=ttyS0 unless STR names a console or\n"
 	"                     --console is none (later parameters win)\n"
 	"  --mem MIB          guest RAM in MiB (default %u, max %u)\n"
