@@ -618,3 +618,40 @@ int results_load_path(const char *path, struct results **out, struct iso_err *er
 	}
 	return results_load(file, out, err);
 }
+
+/* Deep copy of `tree` into *slot when *slot is empty. */
+static int adopt_tree(cJSON **slot, const cJSON *tree, struct iso_err *err)
+{
+	if (*slot || !tree)
+		return 0;
+	*slot = cJSON_Duplicate(tree, 1);
+	if (!*slot)
+		return iso_err_set(err, -ENOMEM, "copy result tree");
+	return 0;
+}
+
+int results_merge(struct results *dst, const struct results *src, struct iso_err *err)
+{
+	int r;
+
+	if ((r = adopt_tree(&dst->environment, src->environment, err)) < 0 ||
+	    (r = adopt_tree(&dst->config, src->config, err)) < 0 ||
+	    (r = adopt_tree(&dst->skipped, src->skipped, err)) < 0)
+		return r;
+	for (size_t i = 0; i < src->n_figures; i++) {
+		const struct results_figure *s = src->figures[i];
+		struct results_figure *d;
+
+		r = results_figure(dst, s->backend, s->workload, s->metric, s->unit, s->better,
+				   s->instances, &d, err);
+		if (r < 0)
+			return r;
+		d->noisy |= s->noisy;
+		for (size_t k = 0; k < s->n_samples; k++) {
+			r = results_add_sample(d, s->samples[k], err);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}

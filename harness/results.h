@@ -93,6 +93,13 @@ int results_save(struct results *rs, const char *path, struct iso_err *err);
  * input, -ENOMEM. */
 int results_load(const char *path, struct results **out, struct iso_err *err);
 
+/* Pool `src` into `dst`: every figure of src is found or added in dst
+ * (same unit and direction required) and its samples appended; `noisy`
+ * is or-ed. dst keeps its own environment, config and skipped, adopting
+ * src's where it has none. Summaries are stale until the next save/load
+ * (or stats_summarize). Errors: as results_figure(), -ENOMEM. */
+int results_merge(struct results *dst, const struct results *src, struct iso_err *err);
+
 /* results_load() of `path`, or of `path`/results.json when `path` is a
  * directory (the way commands name result sets). */
 int results_load_path(const char *path, struct results **out, struct iso_err *err);

@@ -19,6 +19,7 @@ int cmd_doctor(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
 
 struct gate_config;
 struct results;

@@ -19,6 +19,7 @@ static const struct subcommand subcommands[] = {
 	{"clean", cmd_clean, "remove every object left by crashed runs"},
 	{"report", cmd_report, "charts, Markdown and HTML from result sets"},
 	{"compare", cmd_compare, "regression gate: BASE vs HEAD result sets"},
+	{"ab", cmd_ab, "build two revisions, run them interleaved, gate"},
 };
 
 static void usage(FILE *out)

@@ -9,7 +9,7 @@ set output out
 set border 3 lw 1.2
 set tics nomirror out
 set grid ytics lc rgb '#dddddd' lt 1 dt 1
-set key outside top center horizontal noopaque samplen 2
+set key inside top left vertical Left reverse opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.2
 set datafile missing '-'
 set xtics noenhanced
 # Colour-blind-safe palette (Okabe & Ito), one per series.

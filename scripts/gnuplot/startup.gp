@@ -17,5 +17,6 @@ set style fill solid 0.3 border -1
 set xtics scale 0
 plot dat index 0 using 1:4:3:7:6:xticlabels(2) with candlesticks whiskerbars 0.5 lt 1 \
 	title 'p25-p75 (box), min-max (whiskers)', \
-     '' index 0 using 1:5:5:5:5 with candlesticks lt 8 lw 3 title 'median', \
-     '' index 1 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'samples'
+     '' index 0 using 1:5:5:5:5 with candlesticks lt 8 lw 3 fs empty title 'median', \
+     '' index 1 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'samples', \
+     '' index 0 using 1:7:(sprintf('%.4g ms', $5)) with labels offset 0,1 notitle

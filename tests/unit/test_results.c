@@ -149,6 +149,43 @@ static void test_roundtrip(void **state)
 	results_destroy(b);
 }
 
+static void test_merge(void **state)
+{
+	struct results *a = sample_set(), *b = sample_set(), *c;
+	struct results_figure *f;
+	struct iso_err err = {0};
+
+	(void)state;
+	assert_int_equal(results_create("ffffff", "other", &c, &err), 0);
+	assert_int_equal(results_figure(c, "native", "ready", "startup.ready_ms", "ms",
+					RESULTS_BETTER_LOWER, 1, &f, &err),
+			 0);
+	assert_int_equal(results_add_sample(f, 1.5, &err), 0);
+	assert_int_equal(results_merge(a, b, &err), 0);
+	assert_int_equal(results_merge(a, c, &err), 0);
+	assert_int_equal(a->n_figures, 4);
+	f = results_find(a, "vm", "ready", "startup.ready_ms", 1);
+	assert_int_equal(f->n_samples, 6);
+	assert_near(f->samples[3], 12.1, 0);
+	assert_int_equal(results_find(a, "ctr", "net-stream", "net.stream_tx_gbps", 4)->n_samples,
+			 80);
+	assert_int_equal(results_find(a, "native", "ready", "startup.ready_ms", 1)->n_samples, 1);
+	/* an empty set adopts the trees of the first it pools */
+	results_destroy(c);
+	assert_int_equal(results_create("ffffff", "other", &c, &err), 0);
+	assert_int_equal(results_merge(c, b, &err), 0);
+	assert_true(cJSON_Compare(c->environment, b->environment, 1));
+	/* one metric, one meaning */
+	results_figure(b, "vm", "ready", "startup.ready_ms", "ms", RESULTS_BETTER_LOWER, 1, &f,
+		       &err);
+	free(f->unit);
+	f->unit = strdup("s");
+	assert_int_equal(results_merge(a, b, &err), -EINVAL);
+	results_destroy(a);
+	results_destroy(b);
+	results_destroy(c);
+}
+
 static void test_figure_mismatch(void **state)
 {
 	struct results *rs = sample_set();
@@ -239,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_figure_mismatch),
 		cmocka_unit_test_setup_teardown(test_bad_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
