@@ -27,6 +27,7 @@
 
 #include "bench_port.h"
 #include "cleanup.h"
+#include "guest.h"
 #include "init_cmdline.h"
 #include "init_net.h"
 #include "init_vm.h"
@@ -141,7 +142,7 @@ static _Noreturn void finish(int vm, int status)
 	exit(status);
 }
 
-int main(int argc, char **argv)
+int init_main(int argc, char **argv)
 {
 	char path[PATH_MAX];
 	struct iso_err err = {0};

@@ -1,6 +1,6 @@
-# bench/init/: the static PID 1 of every backend. The command-line parser is
-# library code (unit-tested); the rest only exists in the static binary.
+# bench/init/: the PID 1 of every backend, /init in the guest image. The
+# command-line parser is library code (unit-tested).
 LIB_SRCS += bench/init/init_cmdline.c
-STATIC_PROGS += init
-STATIC_OBJS_init := $(patsubst %.c,$(BUILD)/static/%.o,$(wildcard bench/init/*.c))
+GUEST_SRCS += $(wildcard bench/init/*.c)
+GUEST_NAMES += init
 CPPFLAGS += -Ibench/init

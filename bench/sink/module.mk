@@ -1,15 +1,15 @@
-# bench/sink/: bench-sink, the far end of net-stream and net-rr. One static
-# binary, both on the host (build/bench-sink, run by the harness in the sink
-# namespace) and in the image (/bin/bench-sink).
+# bench/sink/: bench-sink, the far end of net-stream and net-rr. Part of the
+# guest binary (/bin/bench-sink in the image) and, the same static binary,
+# build/bench-sink on the host, where the harness runs it in the sink
+# namespace.
 SINK_LIB_SRCS := bench/sink/sink_args.c bench/sink/sink_session.c
 LIB_SRCS += $(SINK_LIB_SRCS)
-STATIC_PROGS += bench-sink
-STATIC_OBJS_bench-sink = $(patsubst %.c,$(BUILD)/static/%.o,bench/sink/sink.c \
-	$(SINK_LIB_SRCS) $(WORKLOAD_LIB_SRCS))
-PROGRAMS += bench-sink
-$(BUILD)/bench-sink: $(STATIC_BIN)/bench-sink
-	cp $< $@
+GUEST_SRCS += bench/sink/sink.c $(SINK_LIB_SRCS)
+GUEST_NAMES += bench-sink
 CPPFLAGS += -Ibench/sink
+PROGRAMS += bench-sink
+$(BUILD)/bench-sink: $(BUILD)/static/bin/bench-guest
+	cp $< $@
 
 # Benchmark, not a test: net-stream vs iperf3 on one veth pair, one run.
 .PHONY: bench-net-tool

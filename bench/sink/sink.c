@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "cleanup.h"
+#include "guest.h"
 #include "clock.h"
 #include "sink_args.h"
 #include "sink_session.h"
@@ -111,7 +112,7 @@ static int run(const struct sink_args *a, int lfd, struct iso_err *err)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int sink_main(int argc, char **argv)
 {
 	struct iso_err err = {0};
 	struct sink_args a;

@@ -5,7 +5,7 @@
 #include "cpu_kernel.h"
 #include "workload_main.h"
 
-int main(int argc, char **argv)
+int cpu_main(int argc, char **argv)
 {
 	struct iso_err err = {0};
 	struct cpu_args a;

@@ -37,7 +37,7 @@ static void hold(double seconds)
 		;
 }
 
-int main(int argc, char **argv)
+int mem_main(int argc, char **argv)
 {
 	struct iso_err err = {0};
 	struct mem_args a;

@@ -43,7 +43,7 @@ static int exchange(int fd, const struct net_rr_args *a, uint32_t *ns, size_t *c
 	return 0;
 }
 
-int main(int argc, char **argv)
+int net_rr_main(int argc, char **argv)
 {
 	cleanup_free uint32_t *ns = NULL;
 	struct net_rr_args a;

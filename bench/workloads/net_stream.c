@@ -71,7 +71,7 @@ static double cpu_ms(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-int main(int argc, char **argv)
+int net_stream_main(int argc, char **argv)
 {
 	struct net_stream_args a;
 	struct iso_err err = {0};

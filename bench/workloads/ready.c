@@ -1,7 +1,7 @@
 /* ready [CODE]: the startup probe. READY, then exit CODE. */
 #include "workload_main.h"
 
-int main(int argc, char **argv)
+int ready_main(int argc, char **argv)
 {
 	struct iso_err err = {0};
 	struct ready_args a;

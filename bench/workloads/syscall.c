@@ -6,7 +6,7 @@
 #include "clock.h"
 #include "workload_main.h"
 
-int main(int argc, char **argv)
+int syscall_main(int argc, char **argv)
 {
 	struct iso_err err = {0};
 	struct syscall_args a;

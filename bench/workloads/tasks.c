@@ -2,7 +2,7 @@
 #include "tasks_count.h"
 #include "workload_main.h"
 
-int main(int argc, char **argv)
+int tasks_main(int argc, char **argv)
 {
 	struct iso_err err = {0};
 	struct tasks_count c;

@@ -4,6 +4,7 @@
 #define BENCH_WORKLOAD_MAIN_H
 
 #include "bench_port.h"
+#include "guest.h"
 #include "workload_args.h"
 
 /* Print "<prog>: <message>" and return `code` for main() to return. */

@@ -72,7 +72,7 @@ for f in "$portcat" "$init" "$sink"; do
 		exit 0
 	fi
 done
-echo "1..22"
+echo "1..23"
 
 run -- ready 3
 [ $rc = 3 ] && [ "$(kinds)" = "READY EXIT" ] && grep -q ' EXIT 3$' "$tmp/out"
@@ -95,6 +95,12 @@ done
 run -- no-such-workload
 [ $rc = 127 ] && grep -q ' EXIT 127$' "$tmp/out" && grep -q 'exec' "$tmp/err"
 ok $? "unknown workload: exec error, EXIT 127"
+
+# The multi-call binary refuses names it does not know.
+"$top/build/image/rootfs/bin/bench-guest" bogus >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && grep -q "unknown program 'bogus'; one of: init ready" "$tmp/err"
+ok $? "bench-guest bogus: unknown program, exit 2"
 
 run -- mem 64
 rss=$(val rss_kib)
