@@ -104,12 +104,14 @@ int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struc
 	/* The request is sent on a socket bound in the bridge's namespace,
 	 * so the outer end is born there; IFLA_NET_NS_FD on the peer makes
 	 * the inner end be born in the container's namespace; IFLA_MASTER
-	 * and IFF_UP act on each end as it is registered. */
+	 * and IFF_UP act on the outer end once both ends exist. The inner
+	 * end cannot be opened in the same request (veth_open() fails with
+	 * ENOTCONN while its peer is not registered yet): the container
+	 * brings it up (ctr_net_configure). */
 	rtnl_link_set_master(veth, n->bridge_ifindex);
 	rtnl_link_set_flags(veth, IFF_UP);
 	rtnl_link_set_name(peer, CTR_INNER_IFNAME);
 	rtnl_link_set_ns_fd(peer, ctr_netns_fd);
-	rtnl_link_set_flags(peer, IFF_UP);
 	for (int k = 0; k < CTR_VETH_TRIES; k++) {
 		snprintf(n->outer, sizeof(n->outer),
 			 "%s%s"
@@ -198,7 +200,8 @@ static int add_default_route(struct nl_sock *sk, const char *ifname, const char 
 
 	if (!route || !nh) {
 		rtnl_route_put(route);
-		rtnl_route_nh_free(nh);
+		if (nh)
+			rtnl_route_nh_free(nh);
 		return iso_err_set(err, -ENOMEM, "net: route object");
 	}
 	r = nl_addr_parse("0.0.0.0/0", AF_INET, &dst);
@@ -213,7 +216,8 @@ static int add_default_route(struct nl_sock *sk, const char *ifname, const char 
 		nh = NULL;
 		r = rtnl_route_add(sk, route, NLM_F_CREATE);
 	}
-	rtnl_route_nh_free(nh);
+	if (nh) /* rtnl_route_nh_free() does not take NULL */
+		rtnl_route_nh_free(nh);
 	nl_addr_put(dst);
 	nl_addr_put(via);
 	rtnl_route_put(route);
@@ -232,7 +236,7 @@ int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
 		r = nl_fail(err, r, "net: netlink socket");
 	else
 		r = link_up(sk, "lo", err);
-	if (r == 0 && ip && ip[0])
+	if (r == 0 && ip && ip[0] && (r = link_up(sk, CTR_INNER_IFNAME, err)) == 0)
 		r = add_address(sk, CTR_INNER_IFNAME, ip, err);
 	if (r == 0 && gw && gw[0])
 		r = add_default_route(sk, CTR_INNER_IFNAME, gw, err);

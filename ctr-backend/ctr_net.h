@@ -28,7 +28,7 @@ int ctr_net_open(struct ctr_net *n, const char *netns, const char *bridge, enum 
 		 struct iso_err *err);
 
 /* Create the pair: outer end ib<rid>v<k> (lowest free k) in the bridge's
- * namespace, enslaved and up; inner end "eth0", up, in the namespace of
+ * namespace, enslaved and up; inner end "eth0" (down) in the namespace of
  * `ctr_netns_fd`. */
 int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struct iso_err *err);
 
@@ -37,8 +37,8 @@ int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struc
 void ctr_net_close(struct ctr_net *n);
 
 /* Inside the container's namespace: bring lo up, and with `ip`
- * (ADDR/PREFIX) give eth0 that address, plus a default route via `gw`
- * when not empty. */
+ * (ADDR/PREFIX) bring eth0 up with that address, plus a default route via
+ * `gw` when not empty. */
 int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err);
 
 #endif

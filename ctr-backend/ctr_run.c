@@ -54,6 +54,7 @@ struct run {
 	int events_fd;
 	struct port_reader reader;
 	bool exit_seen;
+	struct bench_event exit_ev; /* held back so that EXIT is the last line */
 	struct ctr_record child_err;
 	bool child_failed;
 };
@@ -81,8 +82,11 @@ static int on_port_event(void *ctx, const struct bench_event *ev, struct iso_err
 	struct run *run = ctx;
 
 	(void)err;
-	if (ev->msg.type == BENCH_MSG_EXIT)
+	if (ev->msg.type == BENCH_MSG_EXIT) {
 		run->exit_seen = true;
+		run->exit_ev = *ev;
+		return 0;
+	}
 	if (run->events_fd >= 0)
 		bench_event_write(run->events_fd, ev, NULL);
 	return 0;
@@ -499,9 +503,11 @@ int ctr_run(const struct ctr_config *cfg, struct ctr_result *res, enum ctr_exit 
 		}
 		if (res->signal)
 			res->status = 128 + res->signal;
-		/* The stream always ends with EXIT, even when the init was
-		 * killed before it could send one. */
-		if (!run.exit_seen)
+		/* The stream always ends with one EXIT: the init's (stamped when
+		 * it arrived), or ours when the init was killed before sending. */
+		if (run.exit_seen && run.events_fd >= 0)
+			bench_event_write(run.events_fd, &run.exit_ev, NULL);
+		else if (!run.exit_seen)
 			emit(&run, BENCH_MSG_EXIT, NULL, NULL, res->status, clock_mono_ns());
 	}
 	run_teardown(&run);

@@ -1,7 +1,6 @@
 # ctr-backend/: isoctr, the namespace container runtime (ctr-backend/README.md).
 # Every ctr-backend/*.c except the CLI is library code (unit-tested).
-# ctr-backend/probe/ holds static helpers for tests and the benchmark: the
-# in-container probe and the raw-clone floor.
+# ctr-backend/probe/ holds the benchmark's raw-clone floor (static).
 ISOCTR_MAIN := ctr-backend/isoctr.c
 CTR_SRCS := $(filter-out $(ISOCTR_MAIN),$(sort $(wildcard ctr-backend/*.c)))
 LIB_SRCS += $(CTR_SRCS)
@@ -14,13 +13,10 @@ ISOCTR_OBJS := $(BUILD)/obj/$(ISOCTR_MAIN:.c=.o) $(CTR_SRCS:%.c=$(BUILD)/obj/%.o
 $(BUILD)/isoctr: $(ISOCTR_OBJS)
 	$(CC) -o $@ $^ $(LDLIBS)
 
-# Helpers, not TAP tests: built by `all` so that `make test` has them.
-CTR_PROBES := ctr-probe ctr-floor
-all: $(CTR_PROBES:%=$(BUILD)/tests/%)
-$(BUILD)/tests/ctr-%: $(BUILD)/static/ctr-backend/probe/ctr_%.o
+$(BUILD)/tests/ctr-floor: $(BUILD)/static/ctr-backend/probe/ctr_floor.o
 	@mkdir -p $(dir $@)
-	$(CC) -static -o $@ $^
+	$(CC) -static -s -o $@ $^
 
 .PHONY: bench-ctr
-bench-ctr: $(BUILD)/isoctr $(CTR_PROBES:%=$(BUILD)/tests/%) image
+bench-ctr: $(BUILD)/isoctr $(BUILD)/tests/ctr-floor image
 	scripts/bench-ctr
