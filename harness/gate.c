@@ -365,19 +365,11 @@ static void fmt_ratio(char *buf, size_t size, double v)
 		snprintf(buf, size, "%.3f", v);
 }
 
-void gate_print_markdown(const struct gate_config *cfg, const struct gate_report *rep, FILE *out)
+/* Table header and the rows whose verdict is (notable) or is not (the
+ * rest) GATE_OK. */
+static void print_table(const struct gate_config *cfg, const struct gate_report *rep, bool notable,
+			FILE *out)
 {
-	size_t counts[GATE_NOT_GATED + 1] = {0};
-
-	for (size_t i = 0; i < rep->n_rows; i++)
-		counts[rep->rows[i].verdict]++;
-	fprintf(out, "### isobench: %s\n\n",
-		rep->n_regressions ? "performance regression" : "no performance regression");
-	fprintf(out,
-		"%zu figure(s) compared: %zu regression(s), %zu improvement(s), %zu "
-		"inconclusive, %zu underpowered, %zu not gated.\n\n",
-		rep->n_rows, counts[GATE_REGRESSION], counts[GATE_IMPROVEMENT],
-		counts[GATE_INCONCLUSIVE], counts[GATE_UNDERPOWERED], counts[GATE_NOT_GATED]);
 	fprintf(out,
 		"| metric | backend | workload | base median | head median | ratio [%g%% CI] "
 		"| p | min effect | verdict |\n",
@@ -386,7 +378,10 @@ void gate_print_markdown(const struct gate_config *cfg, const struct gate_report
 	for (size_t i = 0; i < rep->n_rows; i++) {
 		const struct gate_row *r = &rep->rows[i];
 		char ratio[32], lo[32], hi[32], workload[96];
+		bool bold = r->verdict == GATE_REGRESSION;
 
+		if (notable == (r->verdict == GATE_OK))
+			continue;
 		fmt_ratio(ratio, sizeof(ratio), r->ratio.ratio);
 		fmt_ratio(lo, sizeof(lo), r->ratio.ci_lo);
 		fmt_ratio(hi, sizeof(hi), r->ratio.ci_hi);
@@ -400,11 +395,39 @@ void gate_print_markdown(const struct gate_config *cfg, const struct gate_report
 			"|\n",
 			r->base->metric, r->base->backend, workload, r->base_median, r->base->unit,
 			r->head_median, r->head->unit, ratio, lo, hi, r->p, r->effect * 100,
-			r->verdict == GATE_REGRESSION ? "**" : "", gate_verdict_name(r->verdict),
-			r->verdict == GATE_REGRESSION ? "**" : "");
+			bold ? "**" : "", gate_verdict_name(r->verdict), bold ? "**" : "");
+	}
+}
+
+void gate_print_markdown(const struct gate_config *cfg, const struct gate_report *rep, FILE *out)
+{
+	size_t counts[GATE_NOT_GATED + 1] = {0};
+
+	for (size_t i = 0; i < rep->n_rows; i++)
+		counts[rep->rows[i].verdict]++;
+	fprintf(out, "### isobench: %s\n\n",
+		rep->n_regressions ? "performance regression" : "no performance regression");
+	fprintf(out,
+		"%zu figure(s) compared: %zu regression(s), %zu improvement(s), %zu "
+		"inconclusive, %zu underpowered, %zu not gated, %zu ok.\n\n",
+		rep->n_rows, counts[GATE_REGRESSION], counts[GATE_IMPROVEMENT],
+		counts[GATE_INCONCLUSIVE], counts[GATE_UNDERPOWERED], counts[GATE_NOT_GATED],
+		counts[GATE_OK]);
+	/* What needs a reviewer's eyes first; the unchanged rest folded away
+	 * (GitHub and GitLab render <details> in comments). */
+	if (counts[GATE_OK] < rep->n_rows) {
+		print_table(cfg, rep, true, out);
+		fprintf(out, "\n");
+	}
+	if (counts[GATE_OK] > 0) {
+		fprintf(out,
+			"<details><summary>%zu figure(s) without a notable change</summary>\n\n",
+			counts[GATE_OK]);
+		print_table(cfg, rep, false, out);
+		fprintf(out, "\n</details>\n\n");
 	}
 	fprintf(out,
-		"\nRegression = permutation p < %g and the whole %g%% bootstrap CI of the ratio "
+		"Regression = permutation p < %g and the whole %g%% bootstrap CI of the ratio "
 		"of medians HEAD/BASE beyond the metric's minimum effect, on the bad side.",
 		cfg->alpha, cfg->ci_level * 100);
 	if (rep->only_base || rep->only_head)

@@ -68,6 +68,15 @@ static void say_value(struct text *t, double v, const char *unit)
 		say(t, "not measured");
 }
 
+/* "3 host tasks", "1 host task" or "not measured". */
+static void say_count(struct text *t, double v, const char *one, const char *many)
+{
+	if (isfinite(v))
+		say(t, "%.3g %s", v, v == 1 ? one : many);
+	else
+		say(t, "not measured");
+}
+
 static void claim_memory(const struct report_ctx *ctx, struct text *t)
 {
 	double nat = med(ctx, "native", "memory.pss_mib", wl_memory);
@@ -172,19 +181,22 @@ static void claim_tasks(const struct report_ctx *ctx, struct text *t)
 		return;
 	}
 	say(t, "A VM adds ");
-	say_value(t, vm_h, "host tasks");
-	if (isfinite(vm_p))
-		say(t, " (%.3g processes, the rest threads such as vCPUs)", vm_p);
+	say_count(t, vm_h, "host task", "host tasks");
+	if (isfinite(vm_p)) {
+		say(t, " (");
+		say_count(t, vm_p, "process", "processes");
+		say(t, ", the rest threads such as vCPUs)");
+	}
 	say(t, " and runs ");
-	say_value(t, vm_i, "tasks inside");
+	say_count(t, vm_i, "task inside", "tasks inside");
 	if (isfinite(vm_k))
 		say(t, ", %.3g of them guest kernel threads", vm_k);
 	say(t, "; a container adds ");
-	say_value(t, ct_h, "host tasks");
+	say_count(t, ct_h, "host task", "host tasks");
 	say(t, " and shows ");
-	say_value(t, ct_i, "tasks inside");
-	say(t, "; the same workload run natively adds ");
-	say_value(t, na_h, "host tasks");
+	say_count(t, ct_i, "task inside", "tasks inside");
+	say(t, "; the native baseline: ");
+	say_count(t, na_h, "host task", "host tasks");
 	say(t, ".");
 	if (isfinite(vm_h) && isfinite(vm_i))
 		say(t, " Two VM guests therefore mean %.3g host tasks plus %.3g guest tasks",
@@ -202,8 +214,10 @@ static void claim_tasks(const struct report_ctx *ctx, struct text *t)
 		    !strcmp(s->backend, "native"))
 			continue;
 		h = report_median(report_ctx_find(ctx, s, "tasks.host", 1, wl_tasks_host, true));
-		if (isfinite(h))
-			say(t, " %s adds %.3g host tasks.", s->backend, h);
+		if (isfinite(h)) {
+			say(t, " %s adds ", s->backend);
+			say_count(t, h, "host task.", "host tasks.");
+		}
 	}
 }
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+# bench report through the real binary on a small result set: charts in
+# SVG and PNG, report.md and a self-contained report.html, claims answered
+# from the data ("not measured" where a figure is absent), the emulation
+# banner, and exit 2 on a missing result set.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bench="$top/build/bench"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+	fi
+}
+
+fig() { # backend workload metric unit better instances v1 v2 v3
+	printf '%s{ "backend": "%s", "workload": "%s", "metric": "%s", "unit": "%s", "better": "%s", "instances": %s, "samples": [%s, %s, %s] }\n' \
+		"$sep" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
+	sep=,
+}
+
+mkdir "$tmp/run"
+{
+	echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
+	echo '  "command": "bench run", "environment": { "host": "h", "kvm": "emulated", "memory_mib": 24000 },'
+	echo '  "skipped": [ { "backend": "crun", "reason": "refuses hybrid cgroups" } ], "figures": ['
+	sep=
+	fig native ready startup.ready_ms ms lower 1 1.1 1.2 1.3
+	fig ctr ready startup.ready_ms ms lower 1 6 7 8
+	fig vm ready startup.ready_ms ms lower 1 800 850 900
+	fig vm ready startup.ready_ms ms lower 4 900 950 1000
+	fig ctr ready startup.ready_ms ms lower 4 8 9 10
+	fig native ready memory.pss_mib MiB lower 1 1 1 1
+	fig vm ready memory.pss_mib MiB lower 1 70 71 72
+	fig vm ready memory.guest_ram_mib MiB lower 1 62 62 62
+	fig vm ready memory.monitor_mib MiB lower 1 3 3 3
+	fig vm ready memory.pss_mib MiB lower 4 75 76 77
+	fig ctr ready memory.pss_mib MiB lower 4 3 3 3
+	fig vm tasks tasks.host count lower 1 3 3 3
+	fig vm tasks tasks.inside count lower 1 57 58 59
+	fig ctr tasks tasks.host count lower 1 1 1 1
+	fig ctr tasks tasks.inside count lower 1 1 1 1
+	echo '] }'
+} >"$tmp/run/results.json"
+
+echo "1..12"
+"$bench" report "$tmp/run" >"$tmp/out" 2>"$tmp/err"
+ok $? "bench report exits 0"
+r="$tmp/run/report"
+for c in startup memory tasks density_startup density_memory; do
+	[ -s "$r/$c.svg" ] && [ "$(head -c 4 "$r/$c.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
+		{ echo "# $c missing or not a PNG"; false; }
+done
+ok $? "charts with data exist as SVG and PNG"
+[ ! -e "$r/net_throughput.svg" ] && [ ! -e "$r/net_latency.svg" ]
+ok $? "charts without data are left out"
+grep -q 'time to READY (ms' "$r/startup.svg" && grep -q 'host memory (MiB)' "$r/memory.svg"
+ok $? "axes are labelled with units"
+grep -q 'emulated KVM' "$r/report.md" && grep -q 'class="banner"' "$r/report.html"
+ok $? "emulation banner in both formats"
+grep -q 'A VM adds 3 host tasks.* and runs 58 tasks inside; a container adds 1 host task and shows 1 task inside' "$r/report.md"
+ok $? "claim 3 answered from the figures"
+grep -q 'Not measured: this result set has no net.stream' "$r/report.md"
+ok $? "claim 2 says not measured without network figures"
+grep -q 'crun (refuses hybrid cgroups)' "$r/report.md"
+ok $? "skipped backends are named"
+[ "$(grep -c 'data:image/svg+xml;base64,' "$r/report.html")" = 5 ] &&
+	! grep -q '<img[^>]*src="[^d]' "$r/report.html"
+ok $? "report.html embeds every chart and links nothing"
+grep -q '| memory.pss\\_mib | vm | ready | 4 | 3 | 76 |' "$r/report.md"
+ok $? "the figures table lists density figures"
+"$bench" report "$tmp/absent" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ]
+ok $? "a missing result set exits 2 with one line"
+"$bench" report --out "$tmp/two" "$tmp/run" "$tmp/run/results.json" >/dev/null 2>&1 &&
+	grep -q 'vm@run' "$tmp/two/startup.dat"
+ok $? "several sets: one series per backend and set"
+exit $((fails > 0))
