@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -73,6 +74,8 @@ static int session_fork(struct sink *s, int lfd, int cfd, struct iso_err *err)
 	if (pid < 0)
 		return iso_err_set(err, -errno, "fork session");
 	if (pid == 0) {
+		/* However the sink ends (even killed), its sessions end too. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(lfd);
 		serve(cfd);
 		_exit(0);
