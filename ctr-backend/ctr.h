@@ -33,6 +33,9 @@ enum ctr_exit {
 	CTR_EXIT_NOENT = 127,	/* PROGRAM not found in the rootfs */
 };
 
+/* `isoctr --version`; bumped when the command line or events change. */
+#define CTR_VERSION "isoctr 1.0"
+
 /* 128 + SIGKILL: the status of an OOM-killed container. */
 #define CTR_EXIT_OOM 137
 
@@ -45,6 +48,7 @@ enum ctr_exit {
 struct ctr_bind {
 	const char *src;
 	const char *dst;
+	char *owned; /* the copy src and dst point into, or NULL */
 };
 
 /* Namespaces isoctr may create (a bundle may leave some out). */

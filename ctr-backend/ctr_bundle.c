@@ -269,7 +269,8 @@ int ctr_bundle_load(const char *dir, struct ctr_config *cfg, struct iso_err *err
 
 	if (!text)
 		return -EINVAL;
-	ctr_config_release(cfg);
+	if (cfg->bundle_json)
+		return iso_err_input(err, -EINVAL, "bundle: --bundle given twice");
 	doc = cJSON_Parse(text);
 	if (!doc || !cJSON_IsObject(doc)) {
 		cJSON_Delete(doc);

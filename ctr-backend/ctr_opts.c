@@ -34,6 +34,10 @@ void ctr_config_release(struct ctr_config *cfg)
 	cfg->bundle_json = NULL;
 	free(cfg->bundle_argv);
 	cfg->bundle_argv = NULL;
+	for (size_t i = 0; i < cfg->nbinds; i++) {
+		free(cfg->binds[i].owned);
+		cfg->binds[i].owned = NULL;
+	}
 }
 
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -96,15 +100,21 @@ static int set_cpus(struct ctr_config *cfg, const char *s)
 	return cfg->cpu_quota_us < CTR_CPU_MIN_QUOTA_US ? -EINVAL : 0;
 }
 
-static int add_bind(struct ctr_config *cfg, char *spec)
+/* SRC:/DST, split in a copy so that argv stays as it was. */
+static int add_bind(struct ctr_config *cfg, const char *spec)
 {
-	char *colon = strchr(spec, ':');
+	const char *colon = strchr(spec, ':');
+	struct ctr_bind *b = &cfg->binds[cfg->nbinds];
 
 	if (!colon || colon == spec || colon[1] != '/' || cfg->nbinds == CTR_BINDS_MAX)
 		return -EINVAL;
-	*colon = '\0';
-	cfg->binds[cfg->nbinds].src = spec;
-	cfg->binds[cfg->nbinds++].dst = colon + 1;
+	b->owned = strdup(spec);
+	if (!b->owned)
+		return -ENOMEM;
+	b->owned[colon - spec] = '\0';
+	b->src = b->owned;
+	b->dst = b->owned + (colon - spec) + 1;
+	cfg->nbinds++;
 	return 0;
 }
 

@@ -11,6 +11,7 @@ static const char main_help[] =
 	"usage: isoctr run --rootfs DIR [options] -- PROGRAM [ARGS...]\n"
 	"       isoctr sweep [--all] [--run RID] [--dry-run]\n"
 	"       isoctr {run|sweep} --help\n"
+	"       isoctr --version\n"
 	"\n"
 	"A namespace container runtime for benchmarks: PROGRAM runs as PID 1 in\n"
 	"new pid, mount, network, uts, ipc and cgroup namespaces, on a read-only\n"
@@ -183,6 +184,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(main_help, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts(CTR_VERSION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "run"))

@@ -381,7 +381,8 @@ static int collect_all(const struct sweep_config *cfg, struct objlist *l, struct
 			return r;
 	/* qsort is not stable: obj_cmp falls back to the address, which is
 	 * the collection order within one array. */
-	qsort(l->v, l->n, sizeof(*l->v), obj_cmp);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), obj_cmp);
 	return 0;
 }
 
