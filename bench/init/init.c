@@ -61,19 +61,22 @@ static int init_vm_setup(struct iso_err *err)
 {
 	char cmdline[INIT_CMDLINE_MAX];
 	struct init_net_cfg cfg;
+	int r;
 
-	if (init_vm_mount(err) < 0 || read_cmdline(cmdline, sizeof(cmdline), err) < 0 ||
-	    init_cmdline_parse(cmdline, &cfg, err) < 0)
-		return -1;
+	r = init_vm_mount(err);
+	if (r == 0)
+		r = read_cmdline(cmdline, sizeof(cmdline), err);
+	if (r == 0)
+		r = init_cmdline_parse(cmdline, &cfg, err);
 	/* Without a NIC address there is no NIC to drive: skip the modules,
 	 * keeping the startup probe minimal. */
-	if (cfg.have_ip && init_vm_load_modules(err) < 0)
-		return -1;
-	if (init_net_setup(&cfg, err) < 0)
-		return -1;
-	if (setenv(BENCH_PORT_ENV, "io", 1) < 0)
-		return iso_err_set(err, -errno, "setenv %s", BENCH_PORT_ENV);
-	return 0;
+	if (r == 0 && cfg.have_ip)
+		r = init_vm_load_modules(err);
+	if (r == 0)
+		r = init_net_setup(&cfg, err);
+	if (r == 0 && setenv(BENCH_PORT_ENV, "io", 1) < 0)
+		r = iso_err_set(err, -errno, "setenv %s", BENCH_PORT_ENV);
+	return r;
 }
 
 /* bin/NAME next to the init binary (see the file comment). */

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "clock.h"
 #include "proc_self.h"
 #include "workload_main.h"
 
@@ -24,17 +25,23 @@ static int touch(uint64_t mib, struct iso_err *err)
 	return 0;
 }
 
+/* Wait for SIGTERM/SIGINT (blocked by the caller) or until `seconds`
+ * have passed, whichever comes first. */
 static void hold(double seconds)
 {
-	struct timespec ts = {.tv_sec = (time_t)seconds,
-			      .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
+	uint64_t end = clock_mono_ns() + (uint64_t)(seconds * 1e9);
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	while (sigtimedwait(&set, NULL, &ts) < 0 && errno == EINTR)
-		;
+	for (uint64_t now = clock_mono_ns(); now < end; now = clock_mono_ns()) {
+		struct timespec ts = {.tv_sec = (time_t)((end - now) / 1000000000u),
+				      .tv_nsec = (long)((end - now) % 1000000000u)};
+
+		if (sigtimedwait(&set, NULL, &ts) >= 0 || errno != EINTR)
+			return;
+	}
 }
 
 int mem_main(int argc, char **argv)
