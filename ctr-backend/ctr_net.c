@@ -22,6 +22,12 @@
 #define CTR_NETNS_DIR	 "/run/netns"
 #define CTR_VETH_TRIES	 100 /* ib<rid>v0 .. ib<rid>v99 fit IFNAMSIZ */
 #define CTR_INNER_IFNAME "eth0"
+/* Loopback is registered first in every network namespace and gets
+ * index 1 (LOOPBACK_IFINDEX, include/net/flow.h); the inner end asks for
+ * index 2, free in a namespace that holds nothing else, so the container
+ * side needs no lookups. */
+#define CTR_LO_IFINDEX	  1
+#define CTR_INNER_IFINDEX 2
 
 static int nl_fail(struct iso_err *err, int nlerr, const char *step)
 {
@@ -111,6 +117,7 @@ int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struc
 	rtnl_link_set_master(veth, n->bridge_ifindex);
 	rtnl_link_set_flags(veth, IFF_UP);
 	rtnl_link_set_name(peer, CTR_INNER_IFNAME);
+	rtnl_link_set_ifindex(peer, CTR_INNER_IFINDEX);
 	rtnl_link_set_ns_fd(peer, ctr_netns_fd);
 	for (int k = 0; k < CTR_VETH_TRIES; k++) {
 		snprintf(n->outer, sizeof(n->outer),
@@ -148,37 +155,29 @@ void ctr_net_close(struct ctr_net *n)
 	n->ns_fd = -1;
 }
 
-static int link_up(struct nl_sock *sk, const char *name, struct iso_err *err)
+/* One RTM_NEWLINK on the index: no lookup round trip. */
+static int link_up(struct nl_sock *sk, int ifindex, const char *name, struct iso_err *err)
 {
-	struct rtnl_link *orig = NULL, *change = rtnl_link_alloc();
+	struct rtnl_link *link = rtnl_link_alloc();
 	int r;
 
-	if (!change)
+	if (!link)
 		return iso_err_set(err, -ENOMEM, "net: link object");
-	r = rtnl_link_get_kernel(sk, 0, name, &orig);
-	if (r == 0) {
-		rtnl_link_set_flags(change, IFF_UP);
-		r = rtnl_link_change(sk, orig, change, 0);
-	}
-	rtnl_link_put(orig);
-	rtnl_link_put(change);
+	rtnl_link_set_ifindex(link, ifindex);
+	rtnl_link_set_flags(link, IFF_UP);
+	r = rtnl_link_change(sk, link, link, 0);
+	rtnl_link_put(link);
 	return r < 0 ? nl_fail(err, r, name) : 0;
 }
 
-static int add_address(struct nl_sock *sk, const char *ifname, const char *cidr,
-		       struct iso_err *err)
+static int add_address(struct nl_sock *sk, int ifindex, const char *cidr, struct iso_err *err)
 {
 	struct rtnl_addr *addr = rtnl_addr_alloc();
 	struct nl_addr *local = NULL;
-	int ifindex, r;
+	int r;
 
 	if (!addr)
 		return iso_err_set(err, -ENOMEM, "net: address object");
-	ifindex = (int)if_nametoindex(ifname);
-	if (ifindex == 0) {
-		rtnl_addr_put(addr);
-		return iso_err_set(err, -errno, "net: find %s", ifname);
-	}
 	r = nl_addr_parse(cidr, AF_INET, &local);
 	if (r == 0) {
 		rtnl_addr_set_ifindex(addr, ifindex);
@@ -190,8 +189,7 @@ static int add_address(struct nl_sock *sk, const char *ifname, const char *cidr,
 	return r < 0 ? nl_fail(err, r, "net: add address") : 0;
 }
 
-static int add_default_route(struct nl_sock *sk, const char *ifname, const char *gw,
-			     struct iso_err *err)
+static int add_default_route(struct nl_sock *sk, int ifindex, const char *gw, struct iso_err *err)
 {
 	struct rtnl_route *route = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -211,7 +209,7 @@ static int add_default_route(struct nl_sock *sk, const char *ifname, const char 
 		rtnl_route_set_family(route, AF_INET);
 		rtnl_route_set_dst(route, dst);
 		rtnl_route_nh_set_gateway(nh, via);
-		rtnl_route_nh_set_ifindex(nh, (int)if_nametoindex(ifname));
+		rtnl_route_nh_set_ifindex(nh, ifindex);
 		rtnl_route_add_nexthop(route, nh); /* the route owns nh now */
 		nh = NULL;
 		r = rtnl_route_add(sk, route, NLM_F_CREATE);
@@ -235,11 +233,11 @@ int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
 	if (r < 0)
 		r = nl_fail(err, r, "net: netlink socket");
 	else
-		r = link_up(sk, "lo", err);
-	if (r == 0 && ip && ip[0] && (r = link_up(sk, CTR_INNER_IFNAME, err)) == 0)
-		r = add_address(sk, CTR_INNER_IFNAME, ip, err);
+		r = link_up(sk, CTR_LO_IFINDEX, "lo", err);
+	if (r == 0 && ip && ip[0] && (r = link_up(sk, CTR_INNER_IFINDEX, "eth0", err)) == 0)
+		r = add_address(sk, CTR_INNER_IFINDEX, ip, err);
 	if (r == 0 && gw && gw[0])
-		r = add_default_route(sk, CTR_INNER_IFNAME, gw, err);
+		r = add_default_route(sk, CTR_INNER_IFINDEX, gw, err);
 	nl_socket_free(sk);
 	return r;
 }

@@ -40,8 +40,6 @@ struct run {
 	char rid[RUNID_BUF];
 	char hostname[CTR_HOST_MAX];
 	bool own_state;
-	char ctr_dir[PATH_MAX];
-	bool ctr_dir_made;
 	struct cgroup cg;
 	bool cg_made;
 	struct ctr_net net;
@@ -138,21 +136,14 @@ static int state_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 	} else if ((r = runid_generate(run->rid, err)) < 0) {
 		return r;
 	}
-	/* A run id given by a harness may already have its state dir (and
-	 * owner); then this container only adds its own subdirectory. */
+	/* A run id given by a harness may already have its state dir and
+	 * owner; then the run stays theirs. Two containers of one run are
+	 * told apart by name, which their cgroup directories enforce. */
 	r = runid_state_create(NULL, run->rid, getpid(), err);
 	if (r == 0)
 		run->own_state = true;
 	else if (r != -EEXIST || !run->cfg->rid[0])
 		return r;
-	snprintf(run->ctr_dir, sizeof(run->ctr_dir), "%s/%s/ctr-%s", RUNID_STATE_ROOT, run->rid,
-		 run->cfg->name);
-	if (mkdir(run->ctr_dir, 0700) < 0) {
-		if (errno == EEXIST)
-			*cls = CTR_EXIT_USAGE;
-		return iso_err_set(err, -errno, "container %s of run %s", run->cfg->name, run->rid);
-	}
-	run->ctr_dir_made = true;
 	return 0;
 }
 
@@ -176,7 +167,9 @@ static int cgroup_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 	/* Rootless without limits needs no cgroup (and usually may not). */
 	r = cgroup_create(&run->cg, &hosts, leaf, &lim, rootless && no_limits, err);
 	if (r < 0) {
-		*cls = r == -EINVAL || r == -ERANGE ? CTR_EXIT_LIMIT : CTR_EXIT_CGROUP;
+		*cls = r == -EINVAL || r == -ERANGE ? CTR_EXIT_LIMIT
+		       : r == -EEXIST		    ? CTR_EXIT_USAGE /* name in use */
+						    : CTR_EXIT_CGROUP;
 		return r;
 	}
 	run->cg_made = true;
@@ -292,7 +285,6 @@ static int network_attach(struct run *run, struct iso_err *err)
 /* Everything between clone3 and the child's execve on the monitor side. */
 static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 {
-	char path[PATH_MAX + 8], num[24];
 	int r;
 
 	*cls = CTR_EXIT_RUNTIME;
@@ -309,11 +301,6 @@ static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *er
 		emit_phase(run, "net", clock_mono_ns());
 	}
 	*cls = CTR_EXIT_RUNTIME;
-	/* For probes: the container's init as the host sees it. */
-	snprintf(path, sizeof(path), "%s/pid", run->ctr_dir);
-	snprintf(num, sizeof(num), "%d\n", (int)run->pid);
-	if ((r = write_text(path, num, err)) < 0)
-		return r;
 	if (write(run->sync_wr, "g", 1) != 1)
 		return iso_err_set(err, -errno, "release the container");
 	close_fd(&run->sync_wr);
@@ -405,13 +392,6 @@ static void run_teardown(struct run *run)
 	if (run->cg_made)
 		cgroup_destroy(&run->cg);
 	run->cg_made = false;
-	if (run->ctr_dir_made) {
-		char path[PATH_MAX + 8];
-		snprintf(path, sizeof(path), "%s/pid", run->ctr_dir);
-		unlink(path);
-		rmdir(run->ctr_dir);
-		run->ctr_dir_made = false;
-	}
 	if (run->own_state)
 		runid_state_remove(NULL, run->rid, NULL);
 	run->own_state = false;
