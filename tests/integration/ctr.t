@@ -41,7 +41,7 @@ if [ ! -x "$isoctr" ] || [ ! -x "$rootfs/init" ] || [ -z "$bb" ]; then
 	echo "1..0 # SKIP build/isoctr, the image or busybox missing (run make)"
 	exit 0
 fi
-echo "1..24"
+echo "1..26"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -127,6 +127,26 @@ inside --memory 128 -- /init mem 16
 st=$?
 [ $st = 0 ] && grep -q ' READY$' "$tmp/ev" && ! grep -q oom "$tmp/ev"
 ok $? "mem 16 under --memory 128 runs to completion (status $st)"
+
+# cpu and pids limits land in the container's cgroup (v1 or v2 files);
+# SIGTERM then ends the run with 143 and removes the cgroup.
+lr=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+"$isoctr" run --rootfs "$rootfs" --run-id "$lr" --cpus 0.5 --pids 16 --events-fd 5 \
+	-- /init mem 8 --hold 30 5>"$tmp/lev" 2>"$tmp/err" &
+lpid=$!
+for _ in $(seq 100); do grep -q READY "$tmp/lev" && break; sleep 0.1; done
+cpu=$(cat "/sys/fs/cgroup/isobench/$lr-ctr/cpu.max" \
+	"/sys/fs/cgroup/cpu/isobench/$lr-ctr/cpu.cfs_quota_us" 2>/dev/null)
+pids=$(cat "/sys/fs/cgroup/isobench/$lr-ctr/pids.max" \
+	"/sys/fs/cgroup/pids/isobench/$lr-ctr/pids.max" 2>/dev/null)
+{ [ "$cpu" = "50000 100000" ] || [ "$cpu" = 50000 ]; } && [ "$pids" = 16 ]
+ok $? "--cpus 0.5 and --pids 16 are in the container's cgroup ($cpu, $pids)"
+kill -TERM $lpid
+wait $lpid
+st=$?
+[ $st = 143 ] && [ -z "$(find /sys/fs/cgroup -maxdepth 3 -path "*/isobench/$lr-*")" ] &&
+	[ ! -e "/run/isobench/$lr" ]
+ok $? "SIGTERM: exit 143, cgroup and state dir gone (status $st)"
 
 # Network: a bridge namespace and a peer namespace built with ip(8).
 br="isob-$rid-br" peer="isob-$rid-peer"
