@@ -1,0 +1,105 @@
+#!/bin/sh
+# isovm boots the Debian cloud kernel with the project's image inside the
+# emulated KVM machine: READY and EXIT arrive on --events-fd with the
+# startup phases before them, the workload's status is isovm's, more than
+# one vCPU comes up (ACPI MADT), a guest that stops without EXIT, hangs or
+# gets SIGTERM ends with its documented code, and bad inputs are refused
+# with theirs (isovm --help lists them).
+top=$(cd "$(dirname "$0")/../.." && pwd)
+isovm=$top/build/isovm
+kernel=$top/build/guest/vmlinuz
+initrd=$top/build/image/initramfs.cpio
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+echo "1..16"
+for f in "$isovm" "$kernel" "$initrd"; do
+	if [ ! -e "$f" ]; then
+		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
+		exit 1
+	fi
+done
+
+# boot NAME EXPECTED_STATUS ISOVM_ARGS...: console to $tmp/NAME.con, events
+# to $tmp/NAME.ev, status checked.
+boot() {
+	name=$1
+	want=$2
+	shift 2
+	"$isovm" --kernel "$kernel" --initrd "$initrd" --console "$tmp/$name.con" \
+		--events-fd 3 --timeout 120 "$@" 3>"$tmp/$name.ev" 2>"$tmp/$name.err"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		ok "$name: exit status $want"
+	else
+		not_ok "$name: exit status $got, expected $want"
+		sed 's/^/# /' "$tmp/$name.err"
+		tail -n 15 "$tmp/$name.con" | sed 's/^/# console: /'
+	fi
+}
+
+# Event kinds in order of arrival, one line: "PHASE:vm_created ... READY EXIT:3"
+kinds() {
+	awk '{ k = $2; if ($2 == "PHASE" || $2 == "EXIT") k = $2 ":" $3; printf "%s%s", sep, k; sep = " " }' "$1"
+}
+
+boot ready 0 --cmdline 'console=ttyS0 -- ready'
+check "ready: events are the phases, READY, then EXIT 0" \
+	test "$(kinds "$tmp/ready.ev")" = "PHASE:vm_created PHASE:kernel_loaded PHASE:vcpu_start READY EXIT:0"
+check "ready: event times increase" \
+	awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }' "$tmp/ready.ev"
+check "ready: the kernel got isovm's parameters and the user's" \
+	grep -q 'Command line: reboot=t .* console=ttyS0 -- ready' "$tmp/ready.con"
+
+boot ready3 3 --cmdline 'console=ttyS0 -- ready 3'
+check "ready 3: EXIT 3 event" grep -q ' EXIT 3$' "$tmp/ready3.ev"
+
+boot smp 0 --cpus 2 --cmdline 'console=ttyS0 -- ready'
+check "--cpus 2: the guest brings up 2 CPUs" grep -q 'Brought up 1 node, 2 CPUs' "$tmp/smp.con"
+
+# No init in the image under that name: the kernel panics, panic=-1
+# reboots it, and isovm reports a guest that stopped without EXIT.
+boot noinit 247 --console none --cmdline 'rdinit=/no-such-init init=/no-such-init'
+# The user's panic=0 overrides isovm's panic=-1: the guest hangs.
+boot timeout 248 --timeout 3 --cmdline 'panic=0 rdinit=/no-such-init init=/no-such-init'
+check "timeout: one clear line" grep -q 'still running after 3 s' "$tmp/timeout.err"
+
+"$isovm" --kernel "$kernel" --initrd "$initrd" --console none \
+	--cmdline 'panic=0 rdinit=/no-such-init init=/no-such-init' 2>"$tmp/term.err" &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+got=$?
+check "SIGTERM: exit status 249 (got $got)" test "$got" = 249
+
+# Bad inputs: refused before the guest runs, one line each.
+bad() { # bad NAME EXPECTED_STATUS ISOVM_ARGS...
+	name=$1
+	want=$2
+	shift 2
+	"$isovm" --console none "$@" 2>"$tmp/$name.err"
+	got=$?
+	lines=$(wc -l <"$tmp/$name.err")
+	if [ "$got" = "$want" ] && [ "$lines" = 1 ]; then
+		ok "$name: exit $want, one line: $(cat "$tmp/$name.err")"
+	else
+		not_ok "$name: exit $got (expected $want), $lines lines"
+		sed 's/^/# /' "$tmp/$name.err"
+	fi
+}
+bad not-bzimage 242 --kernel "$initrd" --initrd "$initrd"
+bad mem-too-small 245 --kernel "$kernel" --initrd "$initrd" --mem 32
+# 72 MiB hold the kernel (it needs ~68) but not the kernel and the image.
+bad initrd-too-big 244 --kernel "$kernel" --initrd "$initrd" --mem 72
+bad missing-initrd 241 --kernel "$kernel" --initrd "$tmp/no-such-initrd"
+[ "$fails" = 0 ]
