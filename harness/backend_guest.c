@@ -1,0 +1,42 @@
+/* Guest kernel command line and KVM availability for VM backends. */
+#include "backend_guest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Kernel parameters (Documentation/admin-guide/kernel-parameters.txt):
+ * serial console, quiet boot (console output is slow, above all when
+ * emulated), panic=-1 reboots at once so a broken guest ends the VM. */
+#define GUEST_CMDLINE_BASE "console=ttyS0 quiet panic=-1"
+
+int backend_guest_cmdline(const struct instance *inst, char *buf, size_t cap, struct iso_err *err)
+{
+	size_t off;
+	int n;
+
+	n = snprintf(buf, cap, "%s%s%s --", GUEST_CMDLINE_BASE, inst->ip[0] ? " bench.ip=" : "",
+		     inst->ip);
+	for (char *const *a = inst->workload; n >= 0 && (size_t)n < cap && *a; a++) {
+		off = (size_t)n;
+		n = snprintf(buf + off, cap - off, " %s", *a);
+		n = n < 0 ? n : n + (int)off;
+	}
+	if (n < 0 || (size_t)n >= cap)
+		return iso_err_input(err, -EMSGSIZE, "kernel command line longer than %zu", cap);
+	return 0;
+}
+
+int backend_guest_kvm(char *reason, size_t cap)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	snprintf(reason, cap, "/dev/kvm: %s", strerror(errno));
+	return -ENODEV;
+}

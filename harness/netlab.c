@@ -1,0 +1,464 @@
+/* Network lab: namespaces, bridge, veth and TAP through libnl-route-3. */
+#include "netlab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+
+#include "cleanup.h"
+#include "fsutil.h"
+
+/* The sink listens here inside its own namespace. */
+#define NETLAB_SINK_PORT "7000"
+#define NETLAB_SINK_HOST 1
+#define NS_NAME_MAX	 64
+
+struct netlab {
+	char rid[RUNID_BUF];
+	char sw[PATH_MAX], sink[PATH_MAX];
+	char bridge[IFNAMSIZ];
+	char sink_ip[32];
+	unsigned int net_octet; /* 10.NETLAB_OCTET.<net_octet>.0/24 */
+	pid_t sink_pid;
+};
+
+/* 10.77.x.0/24: a private range (RFC 1918) used only inside the lab. */
+#define NETLAB_OCTET 77
+
+static void ns_path(const struct netlab *lab, const char *role, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/%s%s-%s", NETLAB_NETNS_DIR, RUNID_NETNS_PREFIX, lab->rid, role);
+}
+
+/* Create a named network namespace the way `ip netns add` does: a file
+ * under /run/netns with the namespace of a short-lived child bound on it. */
+static int ns_create(const char *path, struct iso_err *err)
+{
+	int fd, status;
+	pid_t pid;
+
+	if (fsutil_mkdir_p(NETLAB_NETNS_DIR, 0755, err) < 0)
+		return err->code;
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return iso_err_set(err, -errno, "create %s", path);
+	close(fd);
+	pid = fork();
+	if (pid < 0)
+		return iso_err_set(err, -errno, "fork for %s", path);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNET) < 0 ||
+		    mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		unlink(path);
+		return iso_err_input(err, -EIO, "netns %s: unshare or bind mount failed", path);
+	}
+	return 0;
+}
+
+static void ns_delete(const char *path)
+{
+	if (!path[0])
+		return;
+	umount2(path, MNT_DETACH);
+	unlink(path);
+}
+
+/* A netlink route socket bound to the namespace at `path`: sockets keep
+ * the namespace they were created in, so enter it only to connect. */
+static int nl_in(const char *path, struct nl_sock **out, struct iso_err *err)
+{
+	cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cleanup_close int target = open(path, O_RDONLY | O_CLOEXEC);
+	struct nl_sock *sk;
+	int r;
+
+	if (self < 0 || target < 0)
+		return iso_err_set(err, -errno, "open netns %s", path);
+	sk = nl_socket_alloc();
+	if (!sk)
+		return iso_err_set(err, -ENOMEM, "netlink socket");
+	if (setns(target, CLONE_NEWNET) < 0) {
+		nl_socket_free(sk);
+		return iso_err_set(err, -errno, "enter netns %s", path);
+	}
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* cannot return to our own namespace: nothing is safe */
+	if (r < 0) {
+		nl_socket_free(sk);
+		return iso_err_input(err, -EIO, "netlink connect in %s: %s", path, nl_geterror(r));
+	}
+	*out = sk;
+	return 0;
+}
+
+static void nl_free(struct nl_sock **sk)
+{
+	if (*sk)
+		nl_socket_free(*sk);
+}
+#define cleanup_nl __attribute__((cleanup(nl_free)))
+
+static int link_up(struct nl_sock *sk, const char *name, struct iso_err *err)
+{
+	struct rtnl_link *link = NULL, *change;
+	int r = rtnl_link_get_kernel(sk, 0, name, &link);
+
+	if (r < 0)
+		return iso_err_input(err, -ENODEV, "link %s: %s", name, nl_geterror(r));
+	change = rtnl_link_alloc();
+	rtnl_link_set_flags(change, IFF_UP);
+	r = rtnl_link_change(sk, link, change, 0);
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	if (r < 0)
+		return iso_err_input(err, -EIO, "link %s up: %s", name, nl_geterror(r));
+	return 0;
+}
+
+static int link_ifindex(struct nl_sock *sk, const char *name, int *ifindex, struct iso_err *err)
+{
+	struct rtnl_link *link = NULL;
+	int r = rtnl_link_get_kernel(sk, 0, name, &link);
+
+	if (r < 0)
+		return iso_err_input(err, -ENODEV, "link %s: %s", name, nl_geterror(r));
+	*ifindex = rtnl_link_get_ifindex(link);
+	rtnl_link_put(link);
+	return 0;
+}
+
+static int link_master_up(struct nl_sock *sk, const char *name, int master, struct iso_err *err)
+{
+	struct rtnl_link *link = NULL, *change;
+	int r = rtnl_link_get_kernel(sk, 0, name, &link);
+
+	if (r < 0)
+		return iso_err_input(err, -ENODEV, "link %s: %s", name, nl_geterror(r));
+	change = rtnl_link_alloc();
+	rtnl_link_set_master(change, master);
+	rtnl_link_set_flags(change, IFF_UP);
+	r = rtnl_link_change(sk, link, change, 0);
+	rtnl_link_put(change);
+	rtnl_link_put(link);
+	if (r < 0)
+		return iso_err_input(err, -EIO, "enslave %s: %s", name, nl_geterror(r));
+	return 0;
+}
+
+static int addr_add(struct nl_sock *sk, const char *ifname, const char *cidr, struct iso_err *err)
+{
+	struct rtnl_addr *addr = rtnl_addr_alloc();
+	struct nl_addr *local = NULL;
+	int ifindex = 0, r;
+
+	r = link_ifindex(sk, ifname, &ifindex, err);
+	if (r < 0 || !addr) {
+		rtnl_addr_put(addr);
+		return r < 0 ? r : iso_err_set(err, -ENOMEM, "address");
+	}
+	r = nl_addr_parse(cidr, AF_INET, &local);
+	if (r == 0) {
+		rtnl_addr_set_ifindex(addr, ifindex);
+		r = rtnl_addr_set_local(addr, local);
+	}
+	if (r == 0)
+		r = rtnl_addr_add(sk, addr, 0);
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	if (r < 0)
+		return iso_err_input(err, -EIO, "address %s on %s: %s", cidr, ifname,
+				     nl_geterror(r));
+	return 0;
+}
+
+/* Make namespace `ns_path` with eth0 = `cidr`, its veth peer `outer`
+ * enslaved to the bridge in the switch namespace. The pair is created in
+ * the switch namespace with the peer placed directly in its target. */
+static int veth_into(struct netlab *lab, const char *path, const char *outer, const char *cidr,
+		     struct iso_err *err)
+{
+	cleanup_nl struct nl_sock *sw = NULL;
+	cleanup_nl struct nl_sock *in = NULL;
+	cleanup_close int nsfd = -1;
+	struct rtnl_link *veth, *peer;
+	int br = 0, r;
+
+	r = ns_create(path, err);
+	if (r == 0)
+		r = nl_in(lab->sw, &sw, err);
+	if (r == 0)
+		r = link_ifindex(sw, lab->bridge, &br, err);
+	if (r < 0)
+		return r;
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return iso_err_set(err, -errno, "open %s", path);
+	veth = rtnl_link_veth_alloc();
+	if (!veth)
+		return iso_err_set(err, -ENOMEM, "veth");
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(veth, outer);
+	rtnl_link_set_name(peer, "eth0");
+	rtnl_link_set_ns_fd(peer, nsfd);
+	r = rtnl_link_add(sw, veth, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(peer);
+	rtnl_link_veth_release(veth);
+	if (r < 0)
+		return iso_err_input(err, -EIO, "veth %s: %s", outer, nl_geterror(r));
+	r = link_master_up(sw, outer, br, err);
+	if (r == 0)
+		r = nl_in(path, &in, err);
+	if (r == 0)
+		r = link_up(in, "lo", err);
+	if (r == 0)
+		r = addr_add(in, "eth0", cidr, err);
+	if (r == 0)
+		r = link_up(in, "eth0", err);
+	return r;
+}
+
+static int bridge_create(struct netlab *lab, struct iso_err *err)
+{
+	cleanup_nl struct nl_sock *sk = NULL;
+	struct rtnl_link *br;
+	int r = nl_in(lab->sw, &sk, err);
+
+	if (r < 0)
+		return r;
+	br = rtnl_link_alloc();
+	if (!br)
+		return iso_err_set(err, -ENOMEM, "bridge");
+	rtnl_link_set_name(br, lab->bridge);
+	r = rtnl_link_set_type(br, "bridge");
+	if (r == 0)
+		r = rtnl_link_add(sk, br, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(br);
+	if (r < 0)
+		return iso_err_input(err, -EIO, "bridge %s: %s", lab->bridge, nl_geterror(r));
+	r = link_up(sk, "lo", err);
+	return r == 0 ? link_up(sk, lab->bridge, err) : r;
+}
+
+static int sink_start(struct netlab *lab, const struct netlab_config *cfg, struct iso_err *err)
+{
+	cleanup_close int nsfd = open(lab->sink, O_RDONLY | O_CLOEXEC);
+	int log;
+
+	if (nsfd < 0)
+		return iso_err_set(err, -errno, "open %s", lab->sink);
+	if (access(cfg->sink_path, X_OK) < 0)
+		return iso_err_set(err, -errno, "sink %s", cfg->sink_path);
+	log = open(cfg->sink_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (log < 0)
+		return iso_err_set(err, -errno, "open %s", cfg->sink_log);
+	lab->sink_pid = fork();
+	if (lab->sink_pid < 0) {
+		close(log);
+		return iso_err_set(err, -errno, "fork sink");
+	}
+	if (lab->sink_pid == 0) {
+		char *argv[] = {(char *)cfg->sink_path, "--listen", lab->sink_ip, NETLAB_SINK_PORT,
+				NULL};
+
+		if (cfg->sink_cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(cfg->sink_cpu, &set);
+			sched_setaffinity(0, sizeof(set), &set);
+		}
+		dup2(log, 1);
+		dup2(log, 2);
+		if (setns(nsfd, CLONE_NEWNET) == 0)
+			execv(argv[0], argv);
+		_exit(127);
+	}
+	close(log);
+	return 0;
+}
+
+int netlab_create(const struct netlab_config *cfg, struct netlab **out, struct iso_err *err)
+{
+	struct netlab *lab = calloc(1, sizeof(*lab));
+	char outer[IFNAMSIZ], cidr[48];
+	int r;
+
+	if (!lab)
+		return iso_err_set(err, -ENOMEM, "network lab");
+	snprintf(lab->rid, sizeof(lab->rid), "%s", cfg->rid);
+	lab->net_octet = (unsigned int)strtoul(cfg->rid, NULL, 16) & 0xff;
+	ns_path(lab, "sw", lab->sw, sizeof(lab->sw));
+	snprintf(lab->bridge, sizeof(lab->bridge), "%s%sbr0", RUNID_LINK_PREFIX, lab->rid);
+	snprintf(lab->sink_ip, sizeof(lab->sink_ip), "10.%d.%u.%d", NETLAB_OCTET, lab->net_octet,
+		 NETLAB_SINK_HOST);
+	snprintf(outer, sizeof(outer), "%s%ss0", RUNID_LINK_PREFIX, lab->rid);
+	snprintf(cidr, sizeof(cidr), "%s/%d", lab->sink_ip, NETLAB_PREFIX);
+	r = ns_create(lab->sw, err);
+	if (r == 0)
+		r = bridge_create(lab, err);
+	if (r == 0) {
+		ns_path(lab, "sink", lab->sink, sizeof(lab->sink));
+		r = veth_into(lab, lab->sink, outer, cidr, err);
+	}
+	if (r == 0)
+		r = sink_start(lab, cfg, err);
+	if (r < 0) {
+		netlab_destroy(lab);
+		return iso_err_wrap(err, "network lab");
+	}
+	*out = lab;
+	return 0;
+}
+
+void netlab_destroy(struct netlab *lab)
+{
+	if (!lab)
+		return;
+	if (lab->sink_pid > 0) {
+		kill(lab->sink_pid, SIGTERM);
+		while (waitpid(lab->sink_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	/* Deleting a namespace deletes the links in it, and a veth end with
+	 * its peer; the bridge and TAPs go with the switch namespace. */
+	ns_delete(lab->sink);
+	ns_delete(lab->sw);
+	free(lab);
+}
+
+const char *netlab_sink_ip(const struct netlab *lab)
+{
+	return lab->sink_ip;
+}
+
+const char *netlab_sink_port(const struct netlab *lab)
+{
+	(void)lab;
+	return NETLAB_SINK_PORT;
+}
+
+const char *netlab_switch_netns(const struct netlab *lab)
+{
+	return lab->sw;
+}
+
+const char *netlab_bridge(const struct netlab *lab)
+{
+	return lab->bridge;
+}
+
+int netlab_instance_ip(const struct netlab *lab, unsigned int n, char *ip, size_t cap,
+		       struct iso_err *err)
+{
+	if (n >= NETLAB_HOSTS_MAX)
+		return iso_err_input(err, -ENOSPC, "network lab: no address left for instance %u",
+				     n);
+	snprintf(ip, cap, "10.%d.%u.%u/%d", NETLAB_OCTET, lab->net_octet, NETLAB_HOST_FIRST + n,
+		 NETLAB_PREFIX);
+	return 0;
+}
+
+int netlab_attach_veth(struct netlab *lab, unsigned int n, char *netns, size_t cap,
+		       struct iso_err *err)
+{
+	char role[16], outer[IFNAMSIZ], cidr[48];
+	int r = netlab_instance_ip(lab, n, cidr, sizeof(cidr), err);
+
+	if (r < 0)
+		return r;
+	snprintf(role, sizeof(role), "i%u", n);
+	ns_path(lab, role, netns, cap);
+	snprintf(outer, sizeof(outer), "%s%sv%u", RUNID_LINK_PREFIX, lab->rid, n);
+	r = veth_into(lab, netns, outer, cidr, err);
+	if (r < 0) {
+		ns_delete(netns);
+		return iso_err_wrap(err, "network lab: instance %u", n);
+	}
+	return 0;
+}
+
+/* Persistent TAP in the calling thread's namespace (Documentation/
+ * networking/tuntap.rst: TUNSETIFF then TUNSETPERSIST). */
+static int tap_create(const char *name, struct iso_err *err)
+{
+	cleanup_close int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	struct ifreq ifr = {0};
+
+	if (fd < 0)
+		return iso_err_set(err, -errno, "open /dev/net/tun");
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		return iso_err_set(err, -errno, "TUNSETIFF %s", name);
+	if (ioctl(fd, TUNSETPERSIST, 1) < 0)
+		return iso_err_set(err, -errno, "TUNSETPERSIST %s", name);
+	return 0;
+}
+
+int netlab_attach_tap(struct netlab *lab, unsigned int n, char *tap, size_t cap,
+		      struct iso_err *err)
+{
+	cleanup_close int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cleanup_close int sw = open(lab->sw, O_RDONLY | O_CLOEXEC);
+	cleanup_nl struct nl_sock *sk = NULL;
+	int br = 0, r;
+
+	snprintf(tap, cap, "%s%st%u", RUNID_LINK_PREFIX, lab->rid, n);
+	if (self < 0 || sw < 0)
+		return iso_err_set(err, -errno, "open netns %s", lab->sw);
+	if (setns(sw, CLONE_NEWNET) < 0)
+		return iso_err_set(err, -errno, "enter netns %s", lab->sw);
+	r = tap_create(tap, err);
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* cannot return to our own namespace: nothing is safe */
+	if (r == 0)
+		r = nl_in(lab->sw, &sk, err);
+	if (r == 0)
+		r = link_ifindex(sk, lab->bridge, &br, err);
+	if (r == 0)
+		r = link_master_up(sk, tap, br, err);
+	if (r < 0) {
+		netlab_detach(lab, n);
+		return iso_err_wrap(err, "network lab: TAP %s", tap);
+	}
+	return 0;
+}
+
+void netlab_detach(struct netlab *lab, unsigned int n)
+{
+	cleanup_nl struct nl_sock *sk = NULL;
+	char role[16], path[PATH_MAX], tap[IFNAMSIZ];
+	struct rtnl_link *link = NULL;
+
+	snprintf(role, sizeof(role), "i%u", n);
+	ns_path(lab, role, path, sizeof(path));
+	if (access(path, F_OK) == 0)
+		ns_delete(path);
+	snprintf(tap, sizeof(tap), "%s%st%u", RUNID_LINK_PREFIX, lab->rid, n);
+	if (nl_in(lab->sw, &sk, NULL) == 0 && rtnl_link_get_kernel(sk, 0, tap, &link) == 0) {
+		rtnl_link_delete(sk, link);
+		rtnl_link_put(link);
+	}
+}

@@ -1,0 +1,75 @@
+/* The workloads of the suite and their REPORT-to-metric mapping. */
+#include "suite.h"
+
+#include <string.h>
+
+/* `mem` holds long enough for every probe, and stops early on SIGTERM. */
+#define MEM_HOLD_S "30"
+
+const struct suite_workload suite_workloads[] = {
+	{.name = "ready", .summary = "READY then exit: the startup probe", .in_all = 1},
+	{.name = "mem",
+	 .args = {"64", "--hold", MEM_HOLD_S},
+	 .summary = "touch 64 MiB and hold: memory and host tasks",
+	 .holds = 1,
+	 .in_all = 1},
+	{.name = "tasks",
+	 .summary = "count processes and threads visible inside",
+	 .in_all = 1,
+	 .reports = {{"tasks", "tasks.inside", 1.0},
+		     {"kernel_threads", "tasks.inside_kernel_threads", 1.0}}},
+	{.name = "net-stream",
+	 .args = {"{sink}", "{port}", "--seconds", "3", "--send", "--warmup", "1"},
+	 .summary = "TCP bulk stream to the sink across the bridge",
+	 .needs_net = 1,
+	 .in_all = 1,
+	 .reports = {{"gbps", "net.stream_tx_gbps", 1.0}}},
+	{.name = "net-rr",
+	 .args = {"{sink}", "{port}", "--seconds", "2"},
+	 .summary = "TCP request/response latency to the sink",
+	 .needs_net = 1,
+	 .in_all = 1,
+	 .reports = {{"p50_us", "net.rr_p50_us", 1.0}, {"p99_us", "net.rr_p99_us", 1.0}}},
+	{.name = "cpu", .summary = "fixed compute kernel"},
+	{.name = "syscall", .summary = "tight loop of a cheap system call"},
+};
+
+const size_t suite_workloads_count = sizeof(suite_workloads) / sizeof(suite_workloads[0]);
+
+const struct suite_workload *suite_find(const char *name)
+{
+	for (size_t i = 0; i < suite_workloads_count; i++)
+		if (!strcmp(suite_workloads[i].name, name))
+			return &suite_workloads[i];
+	return NULL;
+}
+
+const struct suite_workload *suite_density_workload(void)
+{
+	return suite_find("mem");
+}
+
+int suite_argv(const struct suite_workload *wl, const char *sink_ip, const char *sink_port,
+	       struct argv *out, struct iso_err *err)
+{
+	int r = argv_add(out, err, "%s", wl->name);
+
+	for (size_t i = 0; r == 0 && i < SUITE_ARGS_MAX && wl->args[i]; i++) {
+		const char *a = wl->args[i];
+
+		if (!strcmp(a, "{sink}"))
+			a = sink_ip;
+		else if (!strcmp(a, "{port}"))
+			a = sink_port;
+		r = argv_add(out, err, "%s", a);
+	}
+	return r;
+}
+
+const struct suite_report_map *suite_report_metric(const struct suite_workload *wl, const char *key)
+{
+	for (size_t i = 0; i < SUITE_REPORTS_MAX && wl->reports[i].key; i++)
+		if (!strcmp(wl->reports[i].key, key))
+			return &wl->reports[i];
+	return NULL;
+}

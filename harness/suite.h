@@ -1,0 +1,54 @@
+/* The suite: the workloads `bench run` knows, their arguments, and how
+ * their REPORT values map onto the metrics of results/SCHEMA.md. */
+#ifndef ISO_SUITE_H
+#define ISO_SUITE_H
+
+#include <stddef.h>
+
+#include "argv.h"
+#include "err.h"
+
+#define SUITE_ARGS_MAX	  8
+#define SUITE_REPORTS_MAX 6
+
+/* A REPORT key and the metric its value becomes (scaled). */
+struct suite_report_map {
+	const char *key;
+	const char *metric;
+	double scale;
+};
+
+struct suite_workload {
+	const char *name;
+	/* Arguments after the name. "{sink}" and "{port}" are the sink's
+	 * address and port in the network lab. */
+	const char *args[SUITE_ARGS_MAX];
+	const char *summary;
+	int needs_net; /* skipped by backends that cannot attach to the lab */
+	/* Stays alive after READY until stopped: memory and host tasks are
+	 * sampled on it; density runs hold instances of it. */
+	int holds;
+	int in_all; /* part of `bench run --all` */
+	struct suite_report_map reports[SUITE_REPORTS_MAX];
+};
+
+extern const struct suite_workload suite_workloads[];
+extern const size_t suite_workloads_count;
+
+/* The workload named `name`, or NULL. */
+const struct suite_workload *suite_find(const char *name);
+
+/* The workload density runs hold in the background. */
+const struct suite_workload *suite_density_workload(void);
+
+/* Build the workload's argv (name first) with the lab's sink address and
+ * port substituted ("" when there is no lab). */
+int suite_argv(const struct suite_workload *wl, const char *sink_ip, const char *sink_port,
+	       struct argv *out, struct iso_err *err);
+
+/* The metric a REPORT key of `wl` becomes, and its scale; NULL when the
+ * key is kept as "workload.<key>" unscaled. */
+const struct suite_report_map *suite_report_metric(const struct suite_workload *wl,
+						   const char *key);
+
+#endif
