@@ -30,7 +30,8 @@ LIB_SRCS   :=
 TEST_PROGS :=
 STATIC_PROGS :=
 
-.PHONY: all deps image test unit-test check-format format run bench clean distclean
+.PHONY: all deps image test unit-test check-format format run bench clean distclean \
+        ab-selftest
 all: deps-stamp
 
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -87,6 +88,11 @@ TEST_FILES = $(sort $(TEST_PROGS:%=$(BUILD)/%)) \
 test: all $(TEST_PROGS:%=$(BUILD)/%)
 	$(MAKE) --no-print-directory check-format
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -e tests/run-test $(PROVE_FLAGS) $(TEST_FILES:%=./%)
+
+# bench ab of HEAD against itself must pass: builds the tree twice and
+# measures, so minutes; benchmark-style, not part of `make test`.
+ab-selftest: all
+	tests/ab-selftest
 
 run: all
 	scripts/run-suite
