@@ -95,10 +95,9 @@ static void net_rx_drain(struct virtio_net *net)
 			break;
 		}
 		if (r == 0) {
-			/* No room: ask for a notification, then look once more
-			 * in case buffers arrived meanwhile. */
-			virtq_enable_notify(q);
-			if (virtq_has_avail(q))
+			/* No room: wait for the driver's notification, unless
+			 * it added buffers since we looked. */
+			if (virtq_enable_notify(q))
 				continue;
 			break;
 		}
@@ -125,8 +124,7 @@ static void net_tx(struct virtio_net *net)
 			break;
 		}
 		if (r == 0) {
-			virtq_enable_notify(q);
-			if (virtq_has_avail(q))
+			if (virtq_enable_notify(q))
 				continue;
 			break;
 		}

@@ -89,6 +89,7 @@ int virtq_start(struct virtq *q, const struct guest_mem *mem, struct iso_err *er
 	q->used_idx = 0;
 	q->signalled_used = 0;
 	q->popped = 0;
+	q->seen_avail = 0;
 	q->ready = true;
 	return 0;
 }
@@ -124,6 +125,7 @@ int virtq_pop(struct virtq *q, const struct guest_mem *mem, struct virtq_chain *
 	if (!q->ready)
 		return 0;
 	avail_idx = load_acquire_u16(&q->avail->idx);
+	q->seen_avail = avail_idx;
 	if (avail_idx == q->last_avail)
 		return 0;
 	/* More than a queue's worth outstanding is impossible (§2.7.6). */
@@ -237,13 +239,18 @@ bool virtq_needs_interrupt(struct virtq *q)
 	return need;
 }
 
-void virtq_enable_notify(struct virtq *q)
+bool virtq_enable_notify(struct virtq *q)
 {
-	if (!q->ready || !q->event_idx)
-		return;
-	/* avail_event sits after the used ring (§2.7.8). */
-	__atomic_store_n((uint16_t *)&q->used->ring[q->size], q->last_avail, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!q->ready)
+		return false;
+	if (q->event_idx) {
+		/* avail_event sits after the used ring (§2.7.8). */
+		__atomic_store_n((uint16_t *)&q->used->ring[q->size], q->seen_avail,
+				 __ATOMIC_RELAXED);
+		/* The request must be visible before we re-read the index. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	return load_acquire_u16(&q->avail->idx) != q->seen_avail;
 }
 
 /* Copy between `buf` and the bytes [off, off+len) of `count` segments. */

@@ -83,6 +83,7 @@ struct virtq {
 	uint16_t used_idx;	 /* our copy of used->idx */
 	uint16_t signalled_used; /* used_idx when the driver was last interrupted */
 	uint16_t popped;	 /* chains popped and not yet pushed back or unpopped */
+	uint16_t seen_avail;	 /* avail->idx as virtq_pop() last read it */
 };
 
 /* One descriptor chain, readable segments first (out), then writable (in). */
@@ -136,10 +137,13 @@ void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
  * avail->flags NO_INTERRUPT hint). */
 bool virtq_needs_interrupt(struct virtq *q);
 
-/* Ask the driver to notify on the next chain it adds (with
- * VIRTIO_F_EVENT_IDX: avail_event = last_avail). Callers re-check
- * virtq_has_avail() afterwards to close the race with the driver. */
-void virtq_enable_notify(struct virtq *q);
+/* Ask the driver to notify when it adds chains beyond the avail index
+ * virtq_pop() last saw (with VIRTIO_F_EVENT_IDX: avail_event = that index;
+ * without it the driver always notifies). Returns true when the driver
+ * has already moved past that index, so the caller must look again
+ * instead of waiting: closes the race with a driver that added chains
+ * before it could see the request (§2.7.10). */
+bool virtq_enable_notify(struct virtq *q);
 
 /* Copy between a chain's segments and a flat buffer: `off` counts bytes
  * from the start of the readable (copy_from) or writable (copy_to)

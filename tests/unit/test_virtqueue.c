@@ -308,6 +308,27 @@ static void test_interrupt_event_idx(void **state)
 	assert_int_equal(*avail_event, 1);
 }
 
+/* A device short of buffers (some still unconsumed) asks to be notified
+ * past the index it saw, and learns when the driver already moved on. */
+static void test_enable_notify_while_short(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t *avail_event = (uint16_t *)&used(f)->ring[QSIZE];
+
+	f->q.event_idx = true;
+	assert_int_equal(virtq_start(&f->q, &f->mem, &f->err), 0);
+	set_desc(f, 0, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
+	set_desc(f, 1, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
+	offer(f, 0);
+	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
+	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 0);
+	virtq_unpop(&f->q, 1); /* one buffer was not enough */
+	assert_false(virtq_enable_notify(&f->q));
+	assert_int_equal(*avail_event, 1); /* the driver's next add kicks */
+	offer(f, 1);
+	assert_true(virtq_enable_notify(&f->q)); /* added before it saw it */
+}
+
 static void test_chain_copies(void **state)
 {
 	struct fixture *f = *state;
@@ -351,6 +372,7 @@ int main(void)
 		T(test_unpop_returns_chain),
 		T(test_interrupt_suppression_flags),
 		T(test_interrupt_event_idx),
+		T(test_enable_notify_while_short),
 		T(test_chain_copies),
 #undef T
 	};
