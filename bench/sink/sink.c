@@ -50,11 +50,16 @@ static void serve(int fd)
 		iso_err_print(&err, "bench-sink");
 }
 
+/* Forget finished sessions; with options 0, wait for all of them. */
 static void reap(struct sink *s, int options)
 {
 	for (int i = 0; i < s->nkids;) {
-		if (waitpid(s->kids[i], NULL, options) == s->kids[i] ||
-		    (errno == ECHILD && options == 0)) {
+		pid_t r = waitpid(s->kids[i], NULL, options);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		/* Reaped, or not our child any more (ECHILD). */
+		if (r == s->kids[i] || r < 0) {
 			s->kids[i] = s->kids[--s->nkids];
 			continue;
 		}
@@ -84,15 +89,16 @@ static int session_fork(struct sink *s, int lfd, int cfd, struct iso_err *err)
 	return 0;
 }
 
-static int run(const struct sink_args *a, int lfd, struct iso_err *err)
+/* Accept and serve sessions until --max-seconds, or the first with --once. */
+static void run(const struct sink_args *a, int lfd)
 {
 	uint64_t end = clock_mono_ns() + (uint64_t)(a->max_s * 1e9);
 	struct pollfd pfd = {.fd = lfd, .events = POLLIN};
 	struct sink s = {0};
-	int r = 0;
 
 	for (uint64_t now = clock_mono_ns(); now < end; now = clock_mono_ns()) {
 		cleanup_close int cfd = -1;
+		struct iso_err err = {0};
 		int timeout_ms = (int)((end - now) / 1000000) + 1;
 
 		if (poll(&pfd, 1, timeout_ms) <= 0)
@@ -104,15 +110,13 @@ static int run(const struct sink_args *a, int lfd, struct iso_err *err)
 			serve(cfd);
 			break;
 		}
-		r = session_fork(&s, lfd, cfd, err);
-		if (r < 0)
-			iso_err_print(err, "bench-sink");
+		if (session_fork(&s, lfd, cfd, &err) < 0)
+			iso_err_print(&err, "bench-sink");
 	}
 	/* Time is up: no session outlives the sink. */
 	for (int i = 0; i < s.nkids; i++)
 		kill(s.kids[i], SIGTERM);
 	reap(&s, 0);
-	return 0;
 }
 
 int sink_main(int argc, char **argv)
@@ -134,9 +138,6 @@ int sink_main(int argc, char **argv)
 	printf("bench-sink: listening on %s:%u\n", inet_ntoa(a.listen.sin_addr),
 	       ntohs(a.listen.sin_port));
 	fflush(stdout);
-	if (run(&a, lfd, &err) < 0) {
-		iso_err_print(&err, "bench-sink");
-		return SINK_EXIT_FAIL;
-	}
+	run(&a, lfd);
 	return 0;
 }

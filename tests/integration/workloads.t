@@ -72,7 +72,7 @@ for f in "$portcat" "$init" "$sink"; do
 		exit 0
 	fi
 done
-echo "1..23"
+echo "1..25"
 
 run -- ready 3
 [ $rc = 3 ] && [ "$(kinds)" = "READY EXIT" ] && grep -q ' EXIT 3$' "$tmp/out"
@@ -175,3 +175,16 @@ ok $? "net-rr over veth: requests ${req:-none}, p50 ${p50:-none} us <= p99 ${p99
 kill "$sink_pid"
 wait "$sink_pid" 2>/dev/null
 sink_pid=
+
+# bench-sink always ends by itself: after one session with --once ...
+ip netns exec "$NETPAIR_SINK" timeout 20 "$sink" --listen "$NETPAIR_SINK_IP:5202" --once \
+	>/dev/null 2>&1 &
+once_pid=$!
+run "$NETPAIR_WL" -- net-rr "$NETPAIR_SINK_IP" 5202 --seconds 0.5
+wait $once_pid && [ $rc = 0 ]
+ok $? "bench-sink --once serves one session (net-rr status $rc), then exits by itself"
+
+# ... and after --max-seconds without any client.
+ip netns exec "$NETPAIR_SINK" timeout 20 "$sink" --listen "$NETPAIR_SINK_IP:5203" \
+	--max-seconds 0.5 >/dev/null 2>&1
+ok $? "bench-sink --max-seconds 0.5 exits by itself with status 0"
