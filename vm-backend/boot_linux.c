@@ -112,7 +112,7 @@ int boot_linux_plan(const struct bzimage_hdr *h, uint64_t mem_size, uint64_t ini
 				     "initramfs of %llu MiB does not fit between the kernel's end "
 				     "(%llu MiB) and %llu MiB (memory or initrd_addr_max)",
 				     (unsigned long long)((initrd_size + (1 << 20) - 1) >> 20),
-				     (unsigned long long)(plan->kernel_end >> 20),
+				     (unsigned long long)((plan->kernel_end + (1 << 20) - 1) >> 20),
 				     (unsigned long long)(top >> 20));
 	plan->initrd_addr = (top - initrd_size) & ~0xfffull;
 	plan->initrd_size = initrd_size;

@@ -15,7 +15,11 @@
 #include "cleanup.h"
 #include "vm.h"
 
-#define ISOVM_DEFAULT_MEM_MIB 128u
+/* Measured in the test machine with the Debian cloud kernel and the
+ * project's image: 72 MiB is the least that boots `ready` (the kernel
+ * alone needs 68: pref_address 16 MiB + init_size); 96 leaves room for
+ * modules and workloads. Untouched guest RAM costs the host nothing. */
+#define ISOVM_DEFAULT_MEM_MIB 96u
 #define ISOVM_MIN_MEM_MIB     2u
 
 static const char usage_text[] =

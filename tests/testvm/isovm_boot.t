@@ -99,7 +99,8 @@ bad() { # bad NAME EXPECTED_STATUS ISOVM_ARGS...
 }
 bad not-bzimage 242 --kernel "$initrd" --initrd "$initrd"
 bad mem-too-small 245 --kernel "$kernel" --initrd "$initrd" --mem 32
-# 72 MiB hold the kernel (it needs ~68) but not the kernel and the image.
-bad initrd-too-big 244 --kernel "$kernel" --initrd "$initrd" --mem 72
+# 100 MiB hold the kernel (it needs ~68) but not a 64 MiB initramfs too.
+truncate -s 64M "$tmp/big.cpio"
+bad initrd-too-big 244 --kernel "$kernel" --initrd "$tmp/big.cpio" --mem 100
 bad missing-initrd 241 --kernel "$kernel" --initrd "$tmp/no-such-initrd"
 [ "$fails" = 0 ]
