@@ -89,10 +89,11 @@ static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
 		if (!f)
 			continue;
 		for (size_t k = 0; k < f->n_samples; k++) {
-			/* spread points over 40% of the box width */
+			/* spread points over two thirds of the box (width
+			 * 0.45 in startup.gp) */
 			double jitter =
 				f->n_samples > 1
-					? 0.4 * ((double)k / (double)(f->n_samples - 1) - 0.5)
+					? 0.3 * ((double)k / (double)(f->n_samples - 1) - 0.5)
 					: 0;
 
 			fprintf(o->dat, "%.4f %.6g\n", (double)o->rows + jitter, f->samples[k]);
@@ -106,6 +107,8 @@ static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
  * PSS and what the cgroup charges beyond PSS (kernel, page cache). */
 static void data_memory(const struct report_ctx *ctx, struct chart_out *o)
 {
+	bool any_guest = false, any_mon = false, any_kernel = false;
+
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct report_series *s = &ctx->series[i];
 		double pss = report_median(
@@ -124,16 +127,39 @@ static void data_memory(const struct report_ctx *ctx, struct chart_out *o)
 		procs = isfinite(pss) ? fmax(0, pss - g - m) : 0;
 		kernel = isfinite(cg) && isfinite(pss) ? fmax(0, cg - pss) : 0;
 		total = g + m + procs + kernel;
+		any_guest |= g > 0;
+		any_mon |= m > 0;
+		any_kernel |= kernel > 0;
 		fprintf(o->dat, "%zu \"%s\" %.6g %.6g %.6g %.6g %.6g\n", o->rows, s->label, g, m,
 			procs, kernel, total);
 		o->rows++;
 	}
-	param_add(o, "n=%zu; ", o->rows);
+	param_add(o, "n=%zu; show_guest=%d; show_monitor=%d; show_kernel=%d; ", o->rows, any_guest,
+		  any_mon, any_kernel);
+}
+
+/* A tick spacing of 1, 2 or 5 times a power of ten giving about eight
+ * ticks up to `max`, never below 1 (counts are whole numbers). */
+static double count_step(double max)
+{
+	double raw = max / 8, mag;
+
+	if (raw <= 1)
+		return 1;
+	mag = pow(10, floor(log10(raw)));
+	if (raw <= 2 * mag)
+		return 2 * mag;
+	if (raw <= 5 * mag)
+		return 5 * mag;
+	return 10 * mag;
 }
 
 /* Tasks an instance adds on the host, and tasks visible inside it. */
 static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
 {
+	bool any_inside = false;
+	double max = 0;
+
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct report_series *s = &ctx->series[i];
 		double host = report_median(
@@ -147,9 +173,11 @@ static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
 		put_value(o->dat, host);
 		put_value(o->dat, inside);
 		fprintf(o->dat, "\n");
+		any_inside |= isfinite(inside);
+		max = fmax(max, fmax(isfinite(host) ? host : 0, isfinite(inside) ? inside : 0));
 		o->rows++;
 	}
-	param_add(o, "n=%zu; ", o->rows);
+	param_add(o, "n=%zu; show_inside=%d; ystep=%g; ", o->rows, any_inside, count_step(max));
 }
 
 /* median, p25, p75 of a figure (three missing values when absent). */

@@ -9,7 +9,7 @@ set output out
 set border 3 lw 1.2
 set tics nomirror out
 set grid ytics lc rgb '#dddddd' lt 1 dt 1
-set key inside top left vertical Left reverse opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.2
+set key outside right top vertical Left reverse noopaque nobox samplen 2 width 1 spacing 1.3
 set datafile missing '-'
 set xtics noenhanced
 # Colour-blind-safe palette (Okabe & Ito), one per series.

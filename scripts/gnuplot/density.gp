@@ -7,7 +7,6 @@ set xlabel 'instances running (count, log2 scale)'
 set ylabel ylab
 set logscale x 2
 set xtics 2
-set key outside right top vertical width 2
 if (logy) {
 	set logscale y
 	set ylabel ylab.', log scale'

@@ -11,7 +11,11 @@ if (logy) {
 } else {
 	set yrange [0:*]
 }
-set xrange [-0.6:n - 0.4]
+# Fewer than three boxes would be stretched across the whole width.
+pad = n < 3 ? (3 - n) / 2.0 : 0
+set xrange [-0.6 - pad:n - 0.4 + pad]
+# Room above the highest whisker for its median label.
+set offsets 0, 0, graph 0.12, 0
 set boxwidth 0.45
 set style fill solid 0.3 border -1
 set xtics scale 0

@@ -1,18 +1,22 @@
 # Tasks per instance: host side and inside. Data: x "label" host inside.
-# Parameters: n (rows).
+# Parameters: n (rows), show_inside (0/1: some backend measured the
+# inside), ystep (tick spacing: counts are whole numbers).
 load gpdir.'/common.gp'
 set title 'Tasks per instance (processes + threads)'
 set xlabel 'backend'
 set ylabel 'tasks (count)'
 set yrange [0:*]
+set ytics ystep
 set offsets 0, 0, graph 0.08, 0
-set style data histograms
-set style histogram clustered gap 1.5
+set xrange [-0.6:n - 0.4]
 set style fill solid 0.85 border rgb '#333333'
-set boxwidth 0.9
+set boxwidth 0.3
 set xtics scale 0
-plot dat using 3:xticlabels(2) lt 1 title 'added on the host', \
-     '' using 4 lt 2 title 'visible inside', \
-     '' using ($1 - 0.15):3:(sprintf('%g', $3)) with labels offset 0,0.7 notitle, \
-     '' using ($1 + 0.15):4:(stringcolumn(4) eq '-' ? '' : sprintf('%g', $4)) \
+# Two boxes side by side per backend, or one centred.
+off = show_inside ? 0.16 : 0
+plot dat using 1:(NaN):xticlabels(2) notitle, \
+     '' using ($1 - off):3 with boxes lt 1 title 'added on the host', \
+     '' using ($1 - off):3:(sprintf('%g', $3)) with labels offset 0,0.7 notitle, \
+     for [i = 1:show_inside] '' using ($1 + off):4 with boxes lt 2 title 'visible inside', \
+     for [i = 1:show_inside] '' using ($1 + off):4:(sprintf('%g', $4)) \
 	with labels offset 0,0.7 notitle
