@@ -132,11 +132,13 @@ int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t
 	return iso_err_input(err, -ENOENT, "cgroup: no '%s' in %s", key, path);
 }
 
-static unsigned int wanted_ctrls(const struct cgroup_limits *lim)
+/* Controllers with a limit to enforce: each must exist somewhere. */
+static unsigned int required_ctrls(const struct cgroup_limits *lim)
 {
-	/* memory always: the harness reads the charge and OOM kills. */
-	unsigned int m = 1u << CGROUP_MEMORY;
+	unsigned int m = 0;
 
+	if (lim->memory_mib)
+		m |= 1u << CGROUP_MEMORY;
 	if (lim->pids_max)
 		m |= 1u << CGROUP_PIDS;
 	if (lim->cpu_quota_us)
@@ -144,37 +146,50 @@ static unsigned int wanted_ctrls(const struct cgroup_limits *lim)
 	return m;
 }
 
+/* Plus memory always, where available: the harness reads the charge and
+ * the OOM count from it. */
+static unsigned int wanted_ctrls(const struct cgroup_limits *lim)
+{
+	return required_ctrls(lim) | 1u << CGROUP_MEMORY;
+}
+
 static int v2_create(struct cgroup *cg, const struct cgroup_limits *lim, struct iso_err *err)
 {
-	unsigned int want = wanted_ctrls(lim), missing = want & ~cg->hosts.v2_ctrls;
+	unsigned int want = wanted_ctrls(lim);
 
-	/* A limit asked for but not available is an error; the memory
-	 * controller asked for by default is not. */
-	if (missing & ~(1u << CGROUP_MEMORY))
-		return iso_err_input(err, -EOPNOTSUPP, "cgroup: controller not available in %s",
+	if (required_ctrls(lim) & ~cg->hosts.v2_ctrls)
+		return iso_err_input(err, -EOPNOTSUPP,
+				     "cgroup: a limited controller is not available in %s",
 				     cg->hosts.v2);
 	return cgroup_v2_make(cg, cg->hosts.v2, want & cg->hosts.v2_ctrls, lim, err);
 }
 
-static int v1_create(struct cgroup *cg, const struct cgroup_limits *lim, struct iso_err *err)
+/* The v1 hierarchies for `want`; `skip` are served elsewhere (hybrid). */
+static int v1_create_some(struct cgroup *cg, const struct cgroup_limits *lim, unsigned int skip,
+			  struct iso_err *err)
 {
-	unsigned int want = wanted_ctrls(lim);
+	unsigned int want = wanted_ctrls(lim) & ~skip, required = required_ctrls(lim) & ~skip;
 	int r;
 
 	for (int c = 0; c < CGROUP_CTRL_COUNT; c++) {
 		if (!(want & (1u << c)))
 			continue;
 		if (!cg->hosts.v1[c][0]) {
-			if (c == CGROUP_MEMORY)
+			if (!(required & (1u << c)))
 				continue;
 			return iso_err_input(err, -EOPNOTSUPP,
-					     "cgroup: no v1 hierarchy for the %s controller",
+					     "cgroup: no hierarchy for the %s controller",
 					     ctrl_names[c]);
 		}
 		if ((r = cgroup_v1_make(cg, cg->hosts.v1[c], 1u << c, lim, err)) < 0)
 			return r;
 	}
 	return 0;
+}
+
+static int v1_create(struct cgroup *cg, const struct cgroup_limits *lim, struct iso_err *err)
+{
+	return v1_create_some(cg, lim, 0, err);
 }
 
 /* Hybrid: the v2 hierarchy holds the process (CLONE_INTO_CGROUP) and any
@@ -189,7 +204,7 @@ static int hybrid_create(struct cgroup *cg, const struct cgroup_limits *lim, str
 			on_v2 |= 1u << c;
 	if ((r = cgroup_v2_make(cg, cg->hosts.v2, on_v2, lim, err)) < 0)
 		return r;
-	return v1_create(cg, lim, err);
+	return v1_create_some(cg, lim, on_v2, err);
 }
 
 static int attach_v1_dirs(struct cgroup *cg, pid_t pid, struct iso_err *err)

@@ -106,6 +106,10 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	struct iso_err err = {0};
 	int r;
 
+	/* Without the monitor's copy of the sync pipe's write end here, its
+	 * death reads as EOF in wait_go(). */
+	for (int i = 0; i < 3; i++)
+		close(l->monitor_fds[i]);
 	/* The container dies with its monitor (and so does its PID ns). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
 		iso_err_set(&err, -errno, "prctl pdeathsig");

@@ -39,6 +39,7 @@ struct ctr_launch {
 	int port_wr;	    /* bench port, write end (becomes fd 3) */
 	int sync_rd;	    /* monitor -> child */
 	int status_wr;	    /* child -> monitor, close-on-exec */
+	int monitor_fds[3]; /* the monitor's ends, closed first thing */
 	bool cgroupns_late; /* unshare the cgroup ns after the monitor moved us */
 	bool userns;	    /* wait for the id maps before touching files */
 	sigset_t sigmask;   /* the signal mask PROGRAM starts with */

@@ -247,6 +247,9 @@ static int spawn(struct run *run, struct iso_err *err)
 	l.port_wr = port[1];
 	l.sync_rd = sync[0];
 	l.status_wr = status[1];
+	l.monitor_fds[0] = port[0];
+	l.monitor_fds[1] = sync[1];
+	l.monitor_fds[2] = status[0];
 	ca.flags = clone_flags(run);
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
@@ -333,9 +336,11 @@ static void reap(struct run *run, int *status)
 {
 	siginfo_t si = {0};
 
-	if (waitid((idtype_t)P_PIDFD, (id_t)run->pidfd, &si, WEXITED) < 0)
-		return;
 	run->reaped = true;
+	if (waitid((idtype_t)P_PIDFD, (id_t)run->pidfd, &si, WEXITED) < 0) {
+		*status = CTR_EXIT_RUNTIME; /* cannot happen for our own child */
+		return;
+	}
 	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 

@@ -160,7 +160,11 @@ ok $? "test network: bridge and peer namespaces of run $rid"
 
 ip netns exec "$peer" timeout 10 "$bb" nc -l -p 7777 -e "$bb" sh -c 'read l; echo "pong:$l"' &
 srv=$!
-sleep 0.3
+# Wait until the peer listens (port 7777 = 0x1E61, state 0A = LISTEN).
+for _ in $(seq 100); do
+	ip netns exec "$peer" cat /proc/net/tcp /proc/net/tcp6 | grep -q ":1E61 0*:0000 0A" && break
+	sleep 0.1
+done
 inside --netns "$br" --bridge br0 --ip 10.199.0.2/24 --gw 10.199.0.1 -- /tmp/busybox sh -c \
 	'echo ping | /tmp/busybox nc -w 5 10.199.0.1 7777'
 st=$?

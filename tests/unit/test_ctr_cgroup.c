@@ -100,6 +100,26 @@ static void test_null_manager(void **state)
 	cgroup_destroy(&cg);
 }
 
+static void test_limit_needs_its_controller(void **state)
+{
+	struct cgroup_hosts v2 = {.layout = CGROUP_LAYOUT_V2, .v2 = "/nonexistent"};
+	struct cgroup_hosts v1 = {.layout = CGROUP_LAYOUT_V1};
+	struct cgroup_limits pids = {.pids_max = 8}, mem = {.memory_mib = 64}, none = {0};
+	struct cgroup cg;
+	struct iso_err err = {0};
+
+	(void)state;
+	/* Refused before any directory is made: a limit never goes unenforced. */
+	assert_int_equal(cgroup_create(&cg, &v2, "0a1b2c-ctr", &pids, false, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "not available in /nonexistent"));
+	assert_int_equal(cgroup_create(&cg, &v1, "0a1b2c-ctr", &mem, false, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "no hierarchy for the memory controller"));
+	/* Without limits a missing memory hierarchy only costs the charge. */
+	assert_int_equal(cgroup_create(&cg, &v1, "0a1b2c-ctr", &none, false, &err), 0);
+	assert_int_equal(cg.ndirs, 0);
+	cgroup_destroy(&cg);
+}
+
 static void test_default_caps(void **state)
 {
 	(void)state;
@@ -110,8 +130,11 @@ static void test_default_caps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify),     cmocka_unit_test(test_detect_plain_dir),
-		cmocka_unit_test(test_read_key),     cmocka_unit_test(test_null_manager),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_detect_plain_dir),
+		cmocka_unit_test(test_read_key),
+		cmocka_unit_test(test_null_manager),
+		cmocka_unit_test(test_limit_needs_its_controller),
 		cmocka_unit_test(test_default_caps),
 	};
 	return cmocka_run_group_tests_name("ctr_cgroup", tests, NULL, NULL);
