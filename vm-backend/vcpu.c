@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -31,7 +32,8 @@
 #define CR4_PAE		0x20ull
 #define EFER_LME	0x100ull
 #define EFER_LMA	0x400ull
-#define RFLAGS_RESERVED 0x2ull /* bit 1 always set; IF clear */
+#define RFLAGS_RESERVED 0x2ull	   /* bit 1 always set; IF clear */
+#define VCPU_REKICK_NS	100000000L /* re-kick a vCPU not joined after 100 ms */
 
 static void vcpu_kick_handler(int sig)
 {
@@ -279,7 +281,22 @@ void vcpu_kick(struct vcpu *v)
 void vcpu_destroy(struct vcpu *v)
 {
 	if (v->started) {
-		pthread_join(v->thread, NULL);
+		struct timespec deadline;
+
+		/* One kick suffices (immediate_exit closes the race with a thread
+		 * about to enter KVM_RUN); kicking again until the join succeeds
+		 * costs nothing and never leaves isovm stuck on a lost wakeup. */
+		for (;;) {
+			clock_gettime(CLOCK_REALTIME, &deadline);
+			deadline.tv_nsec += VCPU_REKICK_NS;
+			if (deadline.tv_nsec >= 1000000000L) {
+				deadline.tv_sec++;
+				deadline.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(v->thread, NULL, &deadline) != ETIMEDOUT)
+				break;
+			pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+		}
 		v->started = false;
 	}
 	if (v->run)
