@@ -15,5 +15,5 @@ $(BUILD)/isovm: $$(ISOVM_OBJS)
 # The bench-vm benchmark (not a test): isovm vs qemu -M microvm, same
 # kernel and image, inside the test machine when this host has no KVM.
 .PHONY: bench-vm
-bench-vm: $(BUILD)/isovm $(BUILD)/portcat
+bench-vm: $(BUILD)/isovm
 	scripts/bench-vm
