@@ -9,7 +9,7 @@ PROGRAMS += isoctr
 # Only what isoctr needs, so a broken neighbour does not break it.
 ISOCTR_OBJS := $(BUILD)/obj/$(ISOCTR_MAIN:.c=.o) $(CTR_SRCS:%.c=$(BUILD)/obj/%.o) \
                $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o) \
-               $(addprefix $(BUILD)/obj/harness/,port_reader.o runid.o sweep.o)
+               $(addprefix $(BUILD)/obj/harness/,fsutil.o port_reader.o runid.o sweep.o)
 # libnl and libcap linked statically: isoctr is on the startup path it
 # measures, and every shared library costs mmap/mprotect/relocation work
 # (about 2.5 ms of CPU per run here); libcjson has no static archive.

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fsutil.h"
 
 int runid_generate(char out[RUNID_BUF], struct iso_err *err)
 {
@@ -107,15 +107,6 @@ int runid_state_create(const char *root, const char *rid, pid_t owner, struct is
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
-	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 int runid_state_remove(const char *root, const char *rid, struct iso_err *err)
 {
 	char dir[256];
@@ -125,10 +116,8 @@ int runid_state_remove(const char *root, const char *rid, struct iso_err *err)
 	if (!runid_valid(rid))
 		return iso_err_input(err, -EINVAL, "runid: invalid run id '%s'", rid);
 	snprintf(dir, sizeof(dir), "%s/%s", root, rid);
-	/* Depth first, never following symlinks nor crossing mount points. */
-	if (nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
-		return iso_err_set(err, -errno, "runid: remove %s", dir);
-	return 0;
+	/* Never following symlinks nor crossing into a mount left inside. */
+	return fsutil_rm_tree(dir, err);
 }
 
 bool runid_owner_alive(const char *root, const char *rid)
