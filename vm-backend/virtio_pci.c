@@ -265,6 +265,9 @@ static void device_start(struct virtio_pci *vp)
 			return;
 		}
 	}
+	vm_log(vp->vm, "%s: driver ok (%s interface, %s), features %#llx", vp->cfg.name,
+	       vp->driver_features & VIRTIO_BIT(VIRTIO_F_VERSION_1) ? "modern" : "legacy",
+	       vp->msix_enabled ? "MSI-X" : "INTx", (unsigned long long)vp->driver_features);
 	if (vp->cfg.ops->start(vp->cfg.dev, vp->driver_features, &err) < 0)
 		virtio_pci_fail(vp, &err);
 }

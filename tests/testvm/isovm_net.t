@@ -1,0 +1,180 @@
+#!/bin/sh
+# isovm's virtio-net inside the emulated KVM machine: a lab of two network
+# namespaces made here (a bridge with the guest's TAP, and a peer on a veth
+# running bench-sink), then guests whose workloads talk TCP to the peer:
+# virtio-net -> TAP -> bridge -> veth -> peer and back. Also: a TAP that
+# isovm creates itself is gone when it exits, and bad TAP options fail with
+# isovm's device-failure status. Every name carries a run id; the lab is
+# removed on every path.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+isovm=$top/build/isovm
+sink=$top/build/bench-sink
+kernel=$top/build/guest/vmlinuz
+initrd=$top/build/image/initramfs.cpio
+EXIT_HOST=246 # isovm: KVM, host or device failure (isovm --help)
+
+rid=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+brns=isob-$rid-br
+peerns=isob-$rid-peer
+bridge=ib${rid}br0
+tap=ib${rid}t0
+tap_own=ib${rid}t1
+veth_br=ib${rid}v0
+veth_peer=ib${rid}v1
+peer_ip=10.77.0.1
+guest_ip=10.77.0.2
+port=5201
+state=/run/isobench/$rid
+tmp=$(mktemp -d)
+sink_pid=
+
+cleanup() {
+	[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null
+	ip netns del "$brns" 2>/dev/null
+	ip netns del "$peerns" 2>/dev/null
+	rm -rf "$tmp" "$state"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+echo "1..12"
+for f in "$isovm" "$sink" "$kernel" "$initrd"; do
+	if [ ! -e "$f" ]; then
+		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
+		exit 1
+	fi
+done
+
+# The sweeper (harness/sweep.h) removes this run's namespaces should we die
+# without running the trap: it owns what <state>/owner.pid names.
+mkdir -p "$state" && echo $$ >"$state/owner.pid"
+
+lab() {
+	ip netns add "$brns" &&
+		ip netns add "$peerns" &&
+		ip -n "$brns" link add "$bridge" type bridge &&
+		ip -n "$brns" link set "$bridge" up &&
+		ip -n "$brns" tuntap add dev "$tap" mode tap &&
+		ip -n "$brns" link set "$tap" master "$bridge" up &&
+		ip -n "$brns" link add "$veth_br" type veth peer name "$veth_peer" netns "$peerns" &&
+		ip -n "$brns" link set "$veth_br" master "$bridge" up &&
+		ip -n "$peerns" link set lo up &&
+		ip -n "$peerns" addr add "$peer_ip/24" dev "$veth_peer" &&
+		ip -n "$peerns" link set "$veth_peer" up
+}
+if lab 2>"$tmp/lab.err"; then
+	ok "lab: bridge namespace with TAP $tap, peer namespace on a veth"
+else
+	not_ok "lab: bridge namespace with TAP $tap, peer namespace on a veth"
+	sed 's/^/# /' "$tmp/lab.err"
+	exit 1
+fi
+
+# One sink serves every guest below; it stops by itself.
+ip netns exec "$peerns" "$sink" --listen "$peer_ip:$port" --max-seconds 900 \
+	>"$tmp/sink.out" 2>&1 &
+sink_pid=$!
+
+# guest NAME WORKLOAD...: boot with the lab's TAP and the guest address;
+# console, events and stderr in $tmp/NAME.{con,ev,err}; returns isovm's status.
+guest() {
+	name=$1
+	shift
+	"$isovm" --kernel "$kernel" --initrd "$initrd" --mem 256 --timeout 300 \
+		--netns "$brns" --tap "$tap" --mac 52:54:00:0a:4d:02 \
+		--console "$tmp/$name.con" --events-fd 3 \
+		--cmdline "bench.ip=$guest_ip/24 -- $*" 3>"$tmp/$name.ev" 2>"$tmp/$name.err"
+}
+
+# report NAME KEY: the value of the guest's REPORT KEY.
+report() {
+	awk -v k="$2" '$2 == "REPORT" && $3 == k { print $4 }' "$tmp/$1.ev"
+}
+
+diag() {
+	sed 's/^/# /' "$tmp/$1.err"
+	grep -i -E 'virtio|eth0|bench|error' "$tmp/$1.con" | tail -n 15 | sed 's/^/# console: /'
+	sed 's/^/# event: /' "$tmp/$1.ev"
+}
+
+# positive NAME KEY DESCRIPTION: REPORT KEY is a number > 0.
+positive() {
+	v=$(report "$1" "$2")
+	if [ -n "$v" ] && awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }'; then
+		ok "$3 ($2 $v)"
+	else
+		not_ok "$3 ($2 '${v}')"
+		diag "$1"
+	fi
+}
+
+# status NAME WANT GOT DESCRIPTION
+status() {
+	if [ "$3" = "$2" ]; then
+		ok "$4"
+	else
+		not_ok "$4: status $3, expected $2"
+		diag "$1"
+	fi
+}
+
+# 1. Request/response: the guest's eth0 has its address and TCP works.
+guest rr net-rr "$peer_ip" "$port" --seconds 2
+status rr 0 $? "net-rr guest exits 0"
+positive rr requests "net-rr round trips guest <-> peer over virtio-net, TAP and bridge"
+
+# 2. Bulk streams both ways.
+guest send net-stream "$peer_ip" "$port" --seconds 3 --send
+status send 0 $? "net-stream --send guest exits 0"
+positive send bytes "net-stream guest -> peer"
+guest recv net-stream "$peer_ip" "$port" --seconds 3 --recv
+status recv 0 $? "net-stream --recv guest exits 0"
+positive recv bytes "net-stream peer -> guest"
+
+# 3. The frames went through the TAP in both directions.
+counter() {
+	ip netns exec "$brns" cat "/sys/class/net/$tap/statistics/$1" 2>/dev/null
+}
+tap_rx=$(counter rx_packets)
+tap_tx=$(counter tx_packets)
+if [ "${tap_rx:-0}" -gt 1000 ] && [ "${tap_tx:-0}" -gt 1000 ]; then
+	ok "TAP counted the guest's packets (rx $tap_rx, tx $tap_tx)"
+else
+	not_ok "TAP counted the guest's packets (rx '$tap_rx', tx '$tap_tx')"
+fi
+
+# 4. A TAP isovm creates itself (absent before) does not outlive it.
+guest_own() {
+	"$isovm" --kernel "$kernel" --initrd "$initrd" --timeout 300 "$@" \
+		--console "$tmp/own.con" --cmdline "-- ready 5" 3>"$tmp/own.ev" 2>"$tmp/own.err"
+}
+guest_own --netns "$brns" --tap "$tap_own"
+status own 5 $? "guest on a TAP isovm created returns the workload's status"
+if ip -n "$brns" link show "$tap_own" >/dev/null 2>&1; then
+	not_ok "isovm's own TAP $tap_own is gone after exit"
+else
+	ok "isovm's own TAP $tap_own is gone after exit"
+fi
+
+# 5. Bad TAP options: one line naming the problem, device-failure status.
+guest_own --netns "isob-$rid-absent" --tap "$tap_own"
+got=$?
+if [ "$got" = "$EXIT_HOST" ] && grep -q "netns" "$tmp/own.err" &&
+	[ "$(wc -l <"$tmp/own.err")" -le 2 ]; then
+	ok "absent --netns fails with $EXIT_HOST and says why"
+else
+	not_ok "absent --netns fails with $EXIT_HOST and says why (status $got)"
+	sed 's/^/# /' "$tmp/own.err"
+fi
+guest_own --tap-fd 0 </dev/null
+got=$?
+if [ "$got" = "$EXIT_HOST" ] && grep -q "tun/tap" "$tmp/own.err"; then
+	ok "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why"
+else
+	not_ok "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why (status $got)"
+	sed 's/^/# /' "$tmp/own.err"
+fi
