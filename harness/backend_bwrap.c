@@ -49,7 +49,7 @@ static int bwrap_prepare(struct instance *inst, struct launch_cmd *cmd, struct i
 			       "--proc",
 			       "/proc",
 			       "--dev",
-			       "--dev",
+			       "/dev",
 			       "--setenv",
 			       BENCH_PORT_ENV,
 			       port,

@@ -79,7 +79,7 @@ static int qemu_prepare(struct instance *inst, struct launch_cmd *cmd, struct is
 	if (r == 0)
 		r = argv_add(a, err, "-chardev");
 	if (r == 0)
-		r = argv_add(a, err, "file,id=benchport,path=/dev/fd/%d", cmd->child_fd);
+		r = argv_add(a, err, "file,id=benchport,path=/proc/self/fd/%d", cmd->child_fd);
 	if (r == 0)
 		r = argv_add(a, err, "-device");
 	if (r == 0)

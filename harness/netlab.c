@@ -279,9 +279,10 @@ static int sink_start(struct netlab *lab, const struct netlab_config *cfg, struc
 		return iso_err_set(err, -errno, "fork sink");
 	}
 	if (lab->sink_pid == 0) {
-		char *argv[] = {(char *)cfg->sink_path, "--listen", lab->sink_ip, NETLAB_SINK_PORT,
-				NULL};
+		char listen[64];
+		char *argv[] = {(char *)cfg->sink_path, "--listen", listen, NULL};
 
+		snprintf(listen, sizeof(listen), "%s:%s", lab->sink_ip, NETLAB_SINK_PORT);
 		if (cfg->sink_cpu >= 0) {
 			cpu_set_t set;
 
@@ -390,7 +391,8 @@ int netlab_attach_veth(struct netlab *lab, unsigned int n, char *netns, size_t c
 		return r;
 	snprintf(role, sizeof(role), "i%u", n);
 	ns_path(lab, role, netns, cap);
-	snprintf(outer, sizeof(outer), "%s%sv%u", RUNID_LINK_PREFIX, lab->rid, n);
+	/* Role "n": isoctr names its own veth ends ib<rid>v<n>. */
+	snprintf(outer, sizeof(outer), "%s%sn%u", RUNID_LINK_PREFIX, lab->rid, n);
 	r = veth_into(lab, netns, outer, cidr, err);
 	if (r < 0) {
 		ns_delete(netns);

@@ -121,8 +121,8 @@ static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 			if (r == -EINTR && cancelled(cfg))
 				return -EINTR;
 			if (r < 0) {
-				fprintf(stderr, "bench: %s/%s: %s\n", job.be->name, wl->name,
-					ierr.msg);
+				if (cfg->failed)
+					cfg->failed(&job, &ierr, cfg->progress_ctx);
 				if (++failures[b] < cfg->max_failures)
 					continue;
 				alive[b] = 0;

@@ -84,7 +84,9 @@ struct runloop_config {
 	 * is dropped for that workload (with the reason in `skipped`). */
 	unsigned int max_failures;
 	void (*progress)(const struct runloop_progress *p, void *ctx);
-	void *progress_ctx;
+	/* A failed instance (the loop goes on); NULL: not reported. */
+	void (*failed)(const struct job *job, const struct iso_err *why, void *ctx);
+	void *progress_ctx;		     /* passed to progress and failed */
 	const volatile sig_atomic_t *cancel; /* stop between instances */
 };
 

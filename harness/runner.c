@@ -19,8 +19,6 @@
 /* Peak memory: a few samples after READY, this far apart. */
 #define PEAK_SAMPLES	 5
 #define PEAK_INTERVAL_NS (20ull * 1000000ull)
-/* Status of a held workload stopped with SIGTERM: 0, or 128 + SIGTERM. */
-#define EXIT_SIGTERM 143
 
 struct run_instance {
 	struct instance inst;
@@ -229,6 +227,7 @@ static int runner_measure(struct executor *ex, const struct job *job, struct sam
 	struct run_instance *ri;
 	struct instance *inst;
 	uint64_t deadline;
+	int stopped = 0;
 	int r = run_start(rn, job, &ri, err);
 
 	if (r < 0)
@@ -238,6 +237,13 @@ static int runner_measure(struct executor *ex, const struct job *job, struct sam
 	sample_add(out, "startup.ready_ms", ms_since(inst->t_launch_ns, inst->ev.ready_ns));
 	if (job->wl->holds) {
 		r = sample_live(ri, out, err);
+		/* Still holding when sampled: it ran as it should. Once stopped
+		 * by us, how it ends (EXIT 0 or 143, or a monitor killed with
+		 * its guest, no EXIT) says nothing about the workload. */
+		if (r == 0 && inst->proc_status != -1)
+			r = instance_failed(inst, "ended before it was stopped", err);
+		if (r == 0)
+			stopped = 1;
 		if (r == 0)
 			r = instance_stop(inst, STOP_GRACE_NS, err);
 	} else {
@@ -250,8 +256,7 @@ static int runner_measure(struct executor *ex, const struct job *job, struct sam
 	}
 	if (r >= 0)
 		r = instance_wait(inst, INSTANCE_WAIT_ENDED, deadline, err);
-	if (r >= 0 && inst->ev.exit_status != 0 &&
-	    !(job->wl->holds && inst->ev.exit_status == EXIT_SIGTERM)) {
+	if (r >= 0 && !stopped && inst->ev.exit_status != 0) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "workload exit status %d", inst->ev.exit_status);

@@ -24,10 +24,11 @@ int cmd_clean(int argc, char **argv)
 	r = sweep_run(&cfg, &st, &err);
 	for (int k = 0; k < SWEEP_KIND_COUNT; k++) {
 		if (st.removed[k])
-			printf("removed %u %s%s\n", st.removed[k], sweep_kind_name(k),
-			       st.removed[k] == 1 ? "" : "s");
+			printf("removed %-8s %u\n", sweep_kind_name(k), st.removed[k]);
 		total += st.removed[k];
 	}
+	if (st.failed)
+		printf("could not remove %u\n", st.failed);
 	if (!total && !st.failed)
 		puts("nothing to clean");
 	if (r < 0) {

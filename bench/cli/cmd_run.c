@@ -255,6 +255,13 @@ static void progress_line(const struct runloop_progress *p, void *ctx)
 	fflush(stderr);
 }
 
+static void failed_line(const struct job *job, const struct iso_err *why, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "%sbench: %s/%s failed: %s\n", isatty(2) ? "\r\033[K" : "", job->be->name,
+		job->wl->name, why->msg);
+}
+
 static cJSON *run_config(const struct run_opts *o, const struct runloop_config *rc)
 {
 	cJSON *c = cJSON_CreateObject(), *b, *w;
@@ -401,6 +408,7 @@ static int run_suite(const struct run_opts *o, int argc, char **argv, const char
 		.results_path = path,
 		.max_failures = RUN_MAX_FAILURES,
 		.progress = isatty(2) ? progress_line : NULL,
+		.failed = failed_line,
 		.cancel = &run_cancel,
 	};
 	results_set_config(rs, run_config(o, &rc));

@@ -1,0 +1,61 @@
+#!/bin/sh
+# The harness on the host (root): a native run writes a valid result set;
+# the probes give sane values on known processes (PSS of the mem workload
+# that touched 64 MiB >= 64 MiB, its host tasks = init + workload, perf
+# task-clock > 0); bad input exits 2 with one line; bench doctor runs.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bench="$top/build/bench"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+# json FILE PERL-EXPR: evaluate EXPR with $d the decoded document and
+# fig(backend, workload, metric, instances) the figure's samples (array ref).
+json() {
+	perl -MJSON::PP -e '
+		local $/; open my $f, "<", $ARGV[0] or exit 2; our $d = decode_json(<$f>);
+		sub fig { for (@{$d->{figures}}) { return $_->{samples} if $_->{backend} eq $_[0]
+			&& $_->{workload} eq $_[1] && $_->{metric} eq $_[2]
+			&& $_->{instances} == ($_[3] // 1) } return [] }
+		exit(eval($ARGV[1]) ? 0 : 1);' "$1" "$2"
+}
+
+echo "1..12"
+
+"$bench" run --backend native --workload ready --reps 3 --out "$tmp/ready" >"$tmp/out" 2>&1
+ok $? "bench run --backend native --workload ready --reps 3 exits 0"
+r="$tmp/ready/results.json"
+json "$r" '$d->{schema} eq "isobench-results/1" && $d->{run_id} =~ /^[0-9a-f]{6}$/'
+ok $? "result set has the schema and a run id"
+json "$r" '@{fig("native","ready","startup.ready_ms")} == 3 && !grep { $_ <= 0 || $_ > 10000 } @{fig("native","ready","startup.ready_ms")}'
+ok $? "three startup samples, each in (0, 10 s]"
+json "$r" '@{fig("native","ready","cpu.task_clock_ms")} == 3 && fig("native","ready","cpu.task_clock_ms")->[0] > 0'
+ok $? "perf task-clock counted for every sample"
+json "$r" 'my $e = $d->{environment}; $e->{kvm} =~ /^(none|native|emulated)$/ && $e->{cpu}{pus} >= 1 && exists $e->{perf_events}{"task-clock"} && $e->{image_hash} =~ /^[0-9a-f]{64}$/'
+ok $? "environment records kvm, topology, perf events and the image hash"
+
+"$bench" run --backend native --workload mem --reps 1 --out "$tmp/mem" >"$tmp/out" 2>&1
+ok $? "bench run --workload mem exits 0"
+json "$tmp/mem/results.json" 'fig("native","mem","memory.pss_mib")->[0] >= 64 && fig("native","mem","memory.pss_mib")->[0] < 80'
+ok $? "PSS of the mem workload that touched 64 MiB is >= 64 MiB (and < 80)"
+json "$tmp/mem/results.json" 'fig("native","mem","tasks.host")->[0] == 2 && fig("native","mem","tasks.host_processes")->[0] == 2'
+ok $? "host tasks of a native mem instance: init + workload, one thread each"
+
+out=$("$bench" run --backend native --reps 0 2>&1)
+[ $? = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ]
+ok $? "--reps 0: exit 2 with one line ($out)"
+out=$("$bench" run --backend nosuch 2>&1)
+[ $? = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ]
+ok $? "unknown backend: exit 2 with one line ($out)"
+"$bench" frobnicate >/dev/null 2>&1
+[ $? = 2 ]
+ok $? "unknown command: exit 2"
+
+"$bench" doctor >"$tmp/doctor" 2>&1
+grep -q '^kvm: ' "$tmp/doctor" && grep -q '^native *runs' "$tmp/doctor"
+ok $? "bench doctor reports KVM and runs the native backend"
