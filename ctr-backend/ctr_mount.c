@@ -83,23 +83,20 @@ static int remount_ro(const char *path, struct iso_err *err)
 	return do_mount(NULL, path, NULL, flags, NULL, err);
 }
 
-static int make_dev(bool userns, struct iso_err *err)
+/* The device nodes, created with umask 0 so that their modes are exact
+ * without a chmod each. */
+static int make_nodes(bool userns, struct iso_err *err)
 {
 	char path[32], host[32];
 	int r;
 
-	/* /dev is a small tmpfs of our own: nothing of the host's /dev shows. */
-	if ((r = do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, CTR_DEV_OPTS, err)) < 0)
-		return r;
 	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
 		snprintf(path, sizeof(path), "dev/%s", dev_nodes[i].name);
 		/* mknod is one syscall; a user namespace may not create device
 		 * nodes, so there the host's node is bind-mounted instead. */
 		if (!userns && mknod(path, S_IFCHR | 0666,
-				     makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0) {
-			chmod(path, 0666); /* mknod applies the umask */
+				     makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0)
 			continue;
-		}
 		cleanup_close int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd < 0)
 			return iso_err_set(err, -errno, "create %s", path);
@@ -110,6 +107,22 @@ static int make_dev(bool userns, struct iso_err *err)
 	/* A private devpts instance: ptys of the host stay invisible. */
 	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0)
 		return iso_err_set(err, -errno, "mkdir dev/pts, dev/shm");
+	return 0;
+}
+
+static int make_dev(bool userns, struct iso_err *err)
+{
+	mode_t mask;
+	int r;
+
+	/* /dev is a small tmpfs of our own: nothing of the host's /dev shows. */
+	if ((r = do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, CTR_DEV_OPTS, err)) < 0)
+		return r;
+	mask = umask(0);
+	r = make_nodes(userns, err);
+	umask(mask);
+	if (r < 0)
+		return r;
 	if ((r = do_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 			  "newinstance,ptmxmode=0666,mode=0620", err)) < 0 ||
 	    (r = do_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, CTR_SHM_OPTS,
