@@ -362,6 +362,7 @@ static int ab_execute(struct ab *ab, const struct gate_config *cfg, struct iso_e
 	struct gate_report rep = {0};
 	struct argv rerun = {0};
 	char rounds_dir[2 * PATH_MAX];
+	size_t suspects;
 	int r, status;
 
 	if ((r = ab_resolve(ab, AB_BASE, err)) < 0 || (r = ab_resolve(ab, AB_HEAD, err)) < 0)
@@ -386,11 +387,12 @@ static int ab_execute(struct ab *ab, const struct gate_config *cfg, struct iso_e
 		return BENCH_EXIT_USAGE;
 	if (gate_compare(cfg, ab->pool[AB_BASE], ab->pool[AB_HEAD], &rep, err) < 0)
 		return BENCH_EXIT_USAGE;
-	if (ab_suspects(&rep)) {
+	suspects = ab_suspects(&rep);
+	if (suspects) {
 		fprintf(stderr,
 			"bench ab: %zu figure(s) suspect; re-running them once with the order "
 			"reversed\n",
-			ab_suspects(&rep));
+			suspects);
 		r = ab_rerun_args(ab, &rep, &rerun, err);
 		gate_report_free(&rep);
 		if (r == 0)
@@ -401,8 +403,14 @@ static int ab_execute(struct ab *ab, const struct gate_config *cfg, struct iso_e
 		if (gate_compare(cfg, ab->pool[AB_BASE], ab->pool[AB_HEAD], &rep, err) < 0)
 			return BENCH_EXIT_USAGE;
 	}
-	printf("BASE %.12s (%s), HEAD %.12s (%s), %u round(s), result sets in %s\n\n", ab->sha[0],
-	       ab->rev[0], ab->sha[1], ab->rev[1], ab->rounds, ab->out);
+	printf("BASE %.12s (%s), HEAD %.12s (%s), %u round(s) alternating the order, result sets "
+	       "in %s.",
+	       ab->sha[0], ab->rev[0], ab->sha[1], ab->rev[1], ab->rounds, ab->out);
+	if (suspects)
+		printf(" %zu suspect figure(s) were re-run once with the order reversed; the "
+		       "verdicts below pool every round.",
+		       suspects);
+	printf("\n\n");
 	gate_print_markdown(cfg, &rep, stdout);
 	status = rep.n_regressions ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
 	gate_report_free(&rep);
