@@ -25,7 +25,7 @@ json() {
 		exit(eval($ARGV[1]) ? 0 : 1);' "$1" "$2"
 }
 
-echo "1..12"
+echo "1..14"
 
 "$bench" run --backend native --workload ready --reps 3 --out "$tmp/ready" >"$tmp/out" 2>&1
 ok $? "bench run --backend native --workload ready --reps 3 exits 0"
@@ -45,6 +45,13 @@ json "$tmp/mem/results.json" 'fig("native","mem","memory.pss_mib")->[0] >= 64 &&
 ok $? "PSS of the mem workload that touched 64 MiB is >= 64 MiB (and < 80)"
 json "$tmp/mem/results.json" 'fig("native","mem","tasks.host")->[0] == 2 && fig("native","mem","tasks.host_processes")->[0] == 2'
 ok $? "host tasks of a native mem instance: init + workload, one thread each"
+
+# The network lab: a bulk stream from a native instance's namespace over
+# its veth and the bridge to the sink namespace.
+"$bench" run --backend native --workload net-stream --reps 1 --out "$tmp/net" >"$tmp/out" 2>&1
+ok $? "bench run --workload net-stream exits 0"
+json "$tmp/net/results.json" 'fig("native","net-stream","net.stream_tx_gbps")->[0] > 0.01 && fig("native","net-stream","net.cpu_s_per_gb")->[0] > 0'
+ok $? "stream across the lab: throughput and CPU cost per GB measured"
 
 out=$("$bench" run --backend native --reps 0 2>&1)
 [ $? = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ]
