@@ -51,12 +51,18 @@ static const char *const wl_tasks_host[] = {"ready", "tasks", NULL};
 static const char *const wl_tasks_inside[] = {"tasks", NULL};
 
 /* Median of `metric` for `backend` in the primary set, NAN when absent. */
-static double med(const struct report_ctx *ctx, const char *backend, const char *metric,
-		  const char *const *workloads)
+static const struct results_figure *fig(const struct report_ctx *ctx, const char *backend,
+					const char *metric, const char *const *workloads)
 {
 	const struct report_series *s = report_ctx_primary(ctx, backend);
 
-	return s ? report_median(report_ctx_find(ctx, s, metric, 1, workloads, true)) : NAN;
+	return s ? report_ctx_find(ctx, s, metric, 1, workloads, true) : NULL;
+}
+
+static double med(const struct report_ctx *ctx, const char *backend, const char *metric,
+		  const char *const *workloads)
+{
+	return report_median(fig(ctx, backend, metric, workloads));
 }
 
 /* "12.3 ms" or "not measured". */
@@ -90,16 +96,27 @@ static void claim_memory(const struct report_ctx *ctx, struct text *t)
 		say(t, "Not measured: this result set has no memory.pss_mib figure.");
 		return;
 	}
-	say(t, "Host memory (PSS summed over every host task of one instance, median): natively ");
+	const struct results_figure *any = fig(ctx, "native", "memory.pss_mib", wl_memory);
+
+	if (!any)
+		any = fig(ctx, "vm", "memory.pss_mib", wl_memory);
+	if (!any)
+		any = fig(ctx, "ctr", "memory.pss_mib", wl_memory);
+	say(t,
+	    "Host memory with the %s workload (PSS summed over every host task of one "
+	    "instance, median): natively ",
+	    any ? any->workload : "?");
 	say_value(t, nat, "MiB");
 	say(t, "; in the VM ");
 	say_value(t, vm, "MiB");
 	if (isfinite(vm) && isfinite(nat))
 		say(t, " (%+.3g MiB over native)", vm - nat);
-	say(t, ", of which guest RAM resident ");
-	say_value(t, guest, "MiB");
-	say(t, " and the monitor's own ");
-	say_value(t, mon, "MiB");
+	if (isfinite(vm)) {
+		say(t, ", of which guest RAM resident ");
+		say_value(t, guest, "MiB");
+		say(t, " and the monitor's own ");
+		say_value(t, mon, "MiB");
+	}
 	say(t, "; in the container ");
 	say_value(t, ctr, "MiB");
 	if (isfinite(ctr) && isfinite(nat))
@@ -246,15 +263,17 @@ static void claim_container(const struct report_ctx *ctx, struct text *t)
 		say(t, " — the container starts %.3g times %s than the VM",
 		    vs >= cs ? vs / cs : cs / vs, vs >= cs ? "faster" : "slower");
 	say(t, ". ");
+	say(t, "Host memory: container ");
+	say_value(t, cm, "MiB");
+	say(t, ", VM ");
+	say_value(t, vm, "MiB");
 	if (isfinite(vm) && isfinite(cm))
-		say(t, "It uses %.3g MiB of host memory against the VM's %.3g MiB (%s). ", cm, vm,
-		    cm <= vm ? "less" : "more");
-	else
-		say(t, "Memory of both: not measured. ");
-	if (isfinite(vt) && isfinite(ct))
-		say(t, "It adds %.3g host tasks against the VM's %.3g.", ct, vt);
-	else
-		say(t, "Tasks of both: not measured.");
+		say(t, " (the container uses %s)", cm <= vm ? "less" : "more");
+	say(t, ". Host tasks added: container ");
+	say_count(t, ct, "task", "tasks");
+	say(t, ", VM ");
+	say_count(t, vt, "task", "tasks");
+	say(t, ".");
 	if (report_ctx_emulated(ctx))
 		say(t, " The VM ran under emulated KVM here: its times are inflated, so the ratio "
 		       "overstates what hardware virtualization would show.");
