@@ -22,16 +22,10 @@ int cmd_compare(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
 
 struct gate_config;
-struct results;
 
 /* The thresholds file at `path`, or results/thresholds.json of this tree
  * when NULL (cmd_compare.c). */
 int compare_load_thresholds(const char *path, struct gate_config **cfg, struct iso_err *err);
-
-/* Gate BASE against HEAD and print the Markdown table on stdout. Returns
- * the exit status: 0 no regression, 1 regression, 2 bad input (err set). */
-int compare_report(const struct gate_config *cfg, const struct results *base,
-		   const struct results *head, struct iso_err *err);
 
 /* A measuring session: run id, state directory (after sweeping leftovers
  * of dead runs), CPU choice, repository root. */

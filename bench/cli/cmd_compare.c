@@ -34,8 +34,10 @@ int compare_load_thresholds(const char *path, struct gate_config **cfg, struct i
 	return gate_config_load(path, cfg, err);
 }
 
-int compare_report(const struct gate_config *cfg, const struct results *base,
-		   const struct results *head, struct iso_err *err)
+/* Gate BASE against HEAD and print the Markdown table on stdout. Returns
+ * the exit status: 0 no regression, 1 regression, 2 bad input (err set). */
+static int compare_report(const struct gate_config *cfg, const struct results *base,
+			  const struct results *head, struct iso_err *err)
 {
 	struct gate_report rep;
 	int r = gate_compare(cfg, base, head, &rep, err);
