@@ -147,7 +147,7 @@ static enum vm_bus_kind bar_bus(const struct pci_bar *bar)
 static void bar_update(struct pci_dev *dev, unsigned int i)
 {
 	struct pci_bar *bar = &dev->bar[i];
-	uint64_t want = bar_wanted_base(dev, i);
+	uint64_t want = bar_wanted_base(dev, i), old = bar->mapped;
 	struct iso_err err = {0};
 
 	if (bar->kind == PCI_BAR_UNUSED || want == bar->mapped)
@@ -159,9 +159,11 @@ static void bar_update(struct pci_dev *dev, unsigned int i)
 		if (bar->mapped &&
 		    vm_bus_move(dev->vm, bar_bus(bar), bar->mapped, 0, bar, &err) == 0)
 			bar->mapped = 0;
-		return;
+	} else {
+		bar->mapped = want;
 	}
-	bar->mapped = want;
+	if (bar->mapped != old && dev->bar_moved)
+		dev->bar_moved(dev, i, old, bar->mapped);
 }
 
 /* BAR accesses reach the device with BAR-relative offsets. */

@@ -78,7 +78,11 @@ struct pci_dev {
 	/* Called after a guest write to [off, off+len) with off >=
 	 * PCI_CAP_START, host lock held; may be NULL. */
 	void (*cfg_written)(struct pci_dev *dev, uint32_t off, uint32_t len);
-	void *opaque; /* the owning device, for cfg_written */
+	/* Called when the guest moved BAR `bar` from `old_base` to `new_base`
+	 * (0: unmapped), host lock held; may be NULL. */
+	void (*bar_moved)(struct pci_dev *dev, unsigned int bar, uint64_t old_base,
+			  uint64_t new_base);
+	void *opaque; /* the owning device, for the hooks */
 
 	/* Set by pci_dev_add(). */
 	struct vm *vm;

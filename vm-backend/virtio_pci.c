@@ -3,7 +3,11 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include "kvm_ioctl.h"
 #include "pci.h"
 #include "virtio_pci.h"
 
@@ -108,6 +112,14 @@ struct vpci_queue {
 	uint16_t vector;
 	bool enabled; /* driver set queue_enable / a legacy PFN */
 	uint32_t legacy_pfn;
+
+	/* Modern notify writes go to an eventfd (KVM_IOEVENTFD) that the main
+	 * I/O loop serves: no exit to userspace on the vCPU. */
+	struct virtio_pci *vp;
+	unsigned int index;
+	int kick_fd;	    /* -1: none */
+	bool kick_io_added; /* in the main I/O loop */
+	uint64_t kick_addr; /* bound notify address, 0: unbound */
 };
 
 struct vpci_msix_entry {
@@ -612,6 +624,100 @@ static void vpci_cfg_written(struct pci_dev *dev, uint32_t off, uint32_t len)
 	virtio_pci_unlock(vp);
 }
 
+/* Main I/O loop: the driver notified queue vq through its ioeventfd. */
+static void vpci_kick_ready(void *opaque, uint32_t events)
+{
+	struct vpci_queue *vq = opaque;
+	uint64_t count;
+
+	(void)events;
+	if (read(vq->kick_fd, &count, sizeof(count)) != sizeof(count))
+		return;
+	virtio_pci_lock(vq->vp);
+	queue_notify(vq->vp, vq->index);
+	virtio_pci_unlock(vq->vp);
+}
+
+static int kick_bind(struct virtio_pci *vp, struct vpci_queue *vq, uint64_t addr, bool assign,
+		     struct iso_err *err)
+{
+	/* Linux writes the 16-bit queue index (§4.1.4.4); other widths still
+	 * reach modern_write() through the bus. */
+	struct kvm_ioeventfd ioev = {
+		.addr = addr,
+		.len = 2,
+		.fd = vq->kick_fd,
+		.flags = assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
+	};
+
+	return kvm_ioctl(vm_fd(vp->vm), KVM_IOEVENTFD, &ioev, err);
+}
+
+/* Follow the modern BAR to `bar_base` (0: unmapped). A queue whose fd
+ * cannot be bound keeps working through the bus, only slower. */
+static void kicks_move(struct virtio_pci *vp, uint64_t bar_base)
+{
+	struct iso_err err = {0};
+
+	for (unsigned int q = 0; q < vp->cfg.num_queues; q++) {
+		struct vpci_queue *vq = &vp->queues[q];
+		uint64_t addr = bar_base + VPCI_NOTIFY_OFF + (uint64_t)q * VPCI_NOTIFY_MULT;
+
+		if (vq->kick_fd < 0)
+			continue;
+		if (vq->kick_addr && kick_bind(vp, vq, vq->kick_addr, false, &err) == 0)
+			vq->kick_addr = 0;
+		if (!bar_base || vq->kick_addr)
+			continue;
+		if (kick_bind(vp, vq, addr, true, &err) == 0)
+			vq->kick_addr = addr;
+		else
+			vm_log(vp->vm, "%s: queue %u notify stays on the bus: %s", vp->cfg.name, q,
+			       err.msg);
+	}
+}
+
+static void vpci_bar_moved(struct pci_dev *dev, unsigned int bar, uint64_t old_base,
+			   uint64_t new_base)
+{
+	(void)old_base;
+	if (bar == VPCI_MODERN_BAR)
+		kicks_move(dev->opaque, new_base);
+}
+
+static int kicks_create(struct virtio_pci *vp, struct iso_err *err)
+{
+	for (unsigned int q = 0; q < vp->cfg.num_queues; q++) {
+		struct vpci_queue *vq = &vp->queues[q];
+		int r;
+
+		vq->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (vq->kick_fd < 0)
+			return iso_err_set(err, -errno, "%s: eventfd", vp->cfg.name);
+		r = vm_io_add_fd(vp->vm, vq->kick_fd, EPOLLIN, vpci_kick_ready, vq, err);
+		if (r < 0)
+			return r;
+		vq->kick_io_added = true;
+	}
+	kicks_move(vp, vp->pci.bar[VPCI_MODERN_BAR].mapped);
+	return 0;
+}
+
+static void kicks_destroy(struct virtio_pci *vp)
+{
+	kicks_move(vp, 0);
+	for (unsigned int q = 0; q < vp->cfg.num_queues; q++) {
+		struct vpci_queue *vq = &vp->queues[q];
+
+		if (vq->kick_io_added)
+			vm_io_del_fd(vp->vm, vq->kick_fd);
+		vq->kick_io_added = false;
+		if (vq->kick_fd >= 0)
+			close(vq->kick_fd);
+		vq->kick_fd = -1;
+	}
+}
+
 static int add_virtio_cap(struct virtio_pci *vp, uint8_t type, uint32_t offset, uint32_t length,
 			  struct iso_err *err)
 {
@@ -646,6 +752,7 @@ static int build_function(struct virtio_pci *vp, struct iso_err *err)
 		     (uint16_t)(VIRTIO_PCI_DEV_ID0 + vp->cfg.device_type - 1), vp->cfg.class_code,
 		     0, VIRTIO_PCI_VENDOR, vp->cfg.device_type);
 	pci->cfg_written = vpci_cfg_written;
+	pci->bar_moved = vpci_bar_moved;
 	pci->opaque = vp;
 	pci->bar[VPCI_LEGACY_BAR] = (struct pci_bar){.kind = PCI_BAR_IO,
 						     .size = VPCI_LEGACY_BAR_BYTES,
@@ -690,6 +797,11 @@ int virtio_pci_create(struct vm *vm, const struct virtio_pci_config *cfg, struct
 	*out = vp;
 	vp->vm = vm;
 	vp->cfg = *cfg;
+	for (unsigned int q = 0; q < VIRTIO_PCI_QUEUES_MAX; q++) {
+		vp->queues[q].vp = vp;
+		vp->queues[q].index = q;
+		vp->queues[q].kick_fd = -1;
+	}
 	r = pthread_mutex_init(&vp->lock, NULL);
 	if (r)
 		return iso_err_set(err, -r, "%s: mutex", cfg->name);
@@ -705,13 +817,14 @@ int virtio_pci_create(struct vm *vm, const struct virtio_pci_config *cfg, struct
 	r = pci_dev_add(vm, &vp->pci, err);
 	if (r < 0)
 		return iso_err_wrap(err, "%s", cfg->name);
-	return 0;
+	return kicks_create(vp, err);
 }
 
 void virtio_pci_destroy(struct virtio_pci *vp)
 {
 	if (!vp)
 		return;
+	kicks_destroy(vp);
 	pci_dev_remove(&vp->pci);
 	if (vp->lock_ready)
 		pthread_mutex_destroy(&vp->lock);

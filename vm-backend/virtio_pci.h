@@ -5,8 +5,8 @@
  *
  * Contracts:
  *  - One lock per transport serialises the transport and its device:
- *    ops are called with it held; a device's other threads (the main I/O
- *    loop) take it with virtio_pci_lock() before touching queues.
+ *    ops are called with it held; a device's own callbacks on the main
+ *    I/O loop take it with virtio_pci_lock() before touching queues.
  *  - Queues are validated (virtq_start) and handed to the device when the
  *    driver sets DRIVER_OK; a driver that breaks a ring gets the device
  *    marked DEVICE_NEEDS_RESET (§2.1.2) via virtio_pci_fail(). */
@@ -31,7 +31,9 @@ struct virtio_dev_ops {
 	/* DRIVER_OK: queues are started, `features` negotiated. A negative
 	 * errno marks the device broken. */
 	int (*start)(void *dev, uint64_t features, struct iso_err *err);
-	/* The driver notified queue `q` (vCPU thread). Only while started. */
+	/* The driver notified queue `q`: on the main I/O loop (modern notify
+	 * through KVM_IOEVENTFD) or a vCPU thread (legacy, odd widths). Only
+	 * while started. */
 	void (*notify)(void *dev, unsigned int q);
 	/* Device reset (status 0): stop using the queues. */
 	void (*reset)(void *dev);
