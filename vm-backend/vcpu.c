@@ -77,7 +77,7 @@ static int vcpu_set_msrs(struct vcpu *v, struct iso_err *err)
 	int r;
 
 	memcpy(m.e, want, sizeof(want));
-	r = kvm_ioctl(v->fd, KVM_SET_MSRS, &m, err);
+	r = kvm_ioctl(v->fd, KVM_SET_MSRS, &m.hdr, err);
 	if (r < 0)
 		return r;
 	/* KVM_SET_MSRS returns how many it set: it stops at the first one it
@@ -97,7 +97,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int index, unsigned int 
 	v->vm = vm;
 	v->index = index;
 	v->fd = -1;
-	r = kvm_ioctl(vm_fd(vm), KVM_CREATE_VCPU, (uintptr_t)index, err);
+	r = kvm_ioctl_val(vm_fd(vm), KVM_CREATE_VCPU, index, err);
 	if (r < 0)
 		return iso_err_wrap(err, "vcpu %u", index);
 	v->fd = r;
@@ -239,7 +239,7 @@ static void *vcpu_thread(void *arg)
 		vm_emit_phase(v->vm, "vcpu_start");
 	while (!vm_stop_requested(v->vm)) {
 		struct iso_err err = {0};
-		int r = kvm_ioctl(v->fd, KVM_RUN, NULL, &err);
+		int r = kvm_ioctl_val(v->fd, KVM_RUN, 0, &err);
 
 		if (r < 0) {
 			if (r == -EINTR || r == -EAGAIN)

@@ -244,20 +244,20 @@ static int vm_kvm_open(struct vm *vm, struct iso_err *err)
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return iso_err_set(err, -errno, "open /dev/kvm");
-	r = kvm_ioctl(vm->kvm_fd, KVM_GET_API_VERSION, NULL, err);
+	r = kvm_ioctl_val(vm->kvm_fd, KVM_GET_API_VERSION, 0, err);
 	if (r < 0)
 		return r;
 	if (r != KVM_API_VERSION_EXPECTED)
 		return iso_err_input(err, -ENOTSUP, "KVM API version %d, expected %d", r,
 				     KVM_API_VERSION_EXPECTED);
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		r = kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, (uintptr_t)caps[i].cap, err);
+		r = kvm_ioctl_val(vm->kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap, err);
 		if (r < 0)
 			return r;
 		if (r == 0)
 			return iso_err_input(err, -ENOTSUP, "KVM lacks %s", caps[i].name);
 	}
-	r = kvm_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL, err);
+	r = kvm_ioctl_val(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
 	if (r < 0)
 		return r;
 	vm->vcpu_mmap_size = (size_t)r;
@@ -273,17 +273,17 @@ static int vm_kvm_machine(struct vm *vm, struct iso_err *err)
 	struct kvm_userspace_memory_region region;
 	int r;
 
-	r = kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, NULL, err);
+	r = kvm_ioctl_val(vm->kvm_fd, KVM_CREATE_VM, 0, err);
 	if (r < 0)
 		return r;
 	vm->vm_fd = r;
 	/* Intel VMX needs a TSS and an identity-map page for real mode; SVM
 	 * ignores them. Both sit above guest RAM, below the IOAPIC. */
-	r = kvm_ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (uintptr_t)VM_KVM_TSS_ADDR, err);
+	r = kvm_ioctl_val(vm->vm_fd, KVM_SET_TSS_ADDR, VM_KVM_TSS_ADDR, err);
 	if (r >= 0)
 		r = kvm_ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap, err);
 	if (r >= 0)
-		r = kvm_ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, NULL, err);
+		r = kvm_ioctl_val(vm->vm_fd, KVM_CREATE_IRQCHIP, 0, err);
 	if (r >= 0)
 		r = kvm_ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit, err);
 	if (r < 0)
