@@ -72,14 +72,15 @@ static const struct net_backend_ops tap_ops = {
 
 static int tap_attach(const char *name, struct iso_err *err)
 {
-	cleanup_close int fd = open(TAP_CLONE_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	cleanup_close int fd = -1;
 	struct ifreq ifr = {0};
 
-	if (fd < 0)
-		return iso_err_set(err, -errno, "tap: open %s", TAP_CLONE_DEV);
 	if (strlen(name) >= IFNAMSIZ)
 		return iso_err_input(err, -ENAMETOOLONG, "tap: name '%s' longer than %d", name,
 				     IFNAMSIZ - 1);
+	fd = open(TAP_CLONE_DEV, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return iso_err_set(err, -errno, "tap: open %s", TAP_CLONE_DEV);
 	strcpy(ifr.ifr_name, name);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)

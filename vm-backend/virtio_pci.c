@@ -58,12 +58,15 @@
 #define VPCI_LEG_CONFIG_MSIX	24
 
 /* MSI-X (PCI 3.0 §6.8.2): message control bits, table entry layout. */
-#define MSIX_CTRL_ENABLE   0x8000
-#define MSIX_CTRL_MASKALL  0x4000
-#define MSIX_ENTRY_BYTES   16
-#define MSIX_ENTRY_MASKED  1
-#define VPCI_MSIX_VECTORS  (VIRTIO_PCI_QUEUES_MAX + 1)
-#define VIRTIO_PCI_DEV_ID0 0x1000 /* transitional IDs: 0x1000 + type - 1 */
+#define MSIX_CTRL_ENABLE  0x8000
+#define MSIX_CTRL_MASKALL 0x4000
+#define MSIX_ENTRY_BYTES  16
+#define MSIX_ENTRY_MASKED 1
+#define VPCI_MSIX_VECTORS (VIRTIO_PCI_QUEUES_MAX + 1) /* config + one per queue */
+_Static_assert(VPCI_MSIX_VECTORS <= 64, "pending bits are one uint64_t");
+
+/* Transitional PCI device IDs are 0x1000 + device type - 1 (§4.1.2.3). */
+#define VIRTIO_PCI_DEV_ID0 0x1000
 
 /* struct virtio_pci_common_cfg (§4.1.4.3). */
 struct vpci_common {
