@@ -85,7 +85,7 @@ static void progress(const struct runloop_config *cfg, struct runloop_progress *
 
 /* One workload: warm-up + reps, backends interleaved. */
 static int run_workload(const struct runloop_config *cfg, struct executor *ex,
-			const struct suite_workload *wl, struct results *rs,
+			const struct suite_workload *wl, unsigned int warmup, struct results *rs,
 			struct runloop_progress *prog, struct iso_err *err)
 {
 	unsigned int failures[RUNLOOP_BACKENDS_MAX];
@@ -105,10 +105,10 @@ static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 				return r;
 		}
 	}
-	for (unsigned int rep = 0; rep < cfg->warmup + cfg->reps; rep++) {
+	for (unsigned int rep = 0; rep < warmup + cfg->reps; rep++) {
 		for (size_t k = 0; k < cfg->nbackends; k++) {
 			size_t b = (k + rep) % cfg->nbackends;
-			struct job job = {cfg->backends[b], wl, 1, rep < cfg->warmup};
+			struct job job = {cfg->backends[b], wl, 1, rep < warmup};
 			struct sample_list l = {.n = 0};
 			struct iso_err ierr = {0};
 
@@ -223,11 +223,12 @@ int runloop_run(const struct runloop_config *cfg, struct executor *ex, struct re
 	struct runloop_progress prog = {0};
 	int r = 0;
 
-	prog.total = cfg->nworkloads * (cfg->warmup + cfg->reps) * cfg->nbackends;
+	prog.total = (cfg->nworkloads * cfg->reps + cfg->warmup) * cfg->nbackends;
 	for (unsigned int level = 2; level <= cfg->density_max; level *= 2)
 		prog.total += cfg->nbackends * (cfg->density_reps + level / 2);
 	for (size_t w = 0; w < cfg->nworkloads && r == 0; w++)
-		r = run_workload(cfg, ex, cfg->workloads[w], rs, &prog, err);
+		r = run_workload(cfg, ex, cfg->workloads[w], w == 0 ? cfg->warmup : 0, rs, &prog,
+				 err);
 	for (size_t b = 0; b < cfg->nbackends && r == 0 && cfg->density_max >= 2; b++)
 		if (measured(rs, cfg->backends[b], dwl))
 			r = run_density(cfg, ex, cfg->backends[b], dwl, rs, &prog, err);

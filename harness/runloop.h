@@ -1,7 +1,11 @@
-/* The measurement protocol of `bench run`: warm-up plus N repetitions per
- * workload, backends interleaved within each repetition (the order rotates
- * so that no backend always runs first), every sample kept in the result
- * set, the set rewritten after every repetition, then the density sweep.
+/* The measurement protocol of `bench run`: warm-up rounds, then N
+ * repetitions per workload, backends interleaved within each repetition
+ * (the order rotates so that no backend always runs first), every sample
+ * kept in the result set, the set rewritten after every repetition, then
+ * the density sweep. The warm-up rounds (discarded) run once, before the
+ * first workload: what they warm (page cache of the backends, the kernel
+ * and the image, the host's namespace and cgroup caches) is shared by
+ * every workload, and emulated VM boots are too slow to repeat them.
  *
  * The loop runs instances through an executor, like hyperfine's Executor:
  * runner.c is the real one (launch, probes), tests plug in a deterministic

@@ -149,6 +149,32 @@ static void test_interleaved_with_warmup(void **state)
 	results_destroy(rs);
 }
 
+static void test_warmup_once(void **state)
+{
+	const struct backend *bes[] = {&be_native, &be_ctr};
+	const struct suite_workload *wls[] = {suite_find("ready"), suite_find("tasks")};
+	struct runloop_config cfg = {.backends = bes,
+				     .nbackends = 2,
+				     .workloads = wls,
+				     .nworkloads = 2,
+				     .reps = 1,
+				     .warmup = 2,
+				     .max_failures = 2};
+	static const char *const order[] = {"native/ready/1w", "ctr/ready/1w",	 "ctr/ready/1w",
+					    "native/ready/1w", "native/ready/1", "ctr/ready/1",
+					    "native/tasks/1",  "ctr/tasks/1"};
+	struct results *rs = new_set();
+	struct mock m;
+
+	(void)state;
+	mock_init(&m);
+	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
+	assert_int_equal(m.nlog, 8);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(m.log[i], order[i]);
+	results_destroy(rs);
+}
+
 static void test_failing_backend_dropped(void **state)
 {
 	const struct backend *bes[] = {&be_native, &be_bad};
@@ -362,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interleaved_with_warmup),
+		cmocka_unit_test(test_warmup_once),
 		cmocka_unit_test(test_failing_backend_dropped),
 		cmocka_unit_test(test_network_skip),
 		cmocka_unit_test(test_density_and_overhead),
