@@ -7,6 +7,7 @@ set xlabel 'backend'
 set ylabel 'time to READY (ms)'
 if (logy) {
 	set logscale y
+	set format y '%.0f'
 	set ylabel 'time to READY (ms, log scale)'
 } else {
 	set yrange [0:*]
@@ -19,8 +20,11 @@ set offsets 0, 0, graph 0.12, 0
 set boxwidth 0.45
 set style fill solid 0.3 border -1
 set xtics scale 0
+# Three significant digits, no exponent: 0.512, 12.3, 15828.
+ms(v) = v >= 1000 ? sprintf('%.0f ms', v) : sprintf('%.3g ms', v)
+if (n > 5) set xtics rotate by -25
 plot dat index 0 using 1:4:3:7:6:xticlabels(2) with candlesticks whiskerbars 0.5 lt 1 \
-	title 'p25-p75 (box), min-max (whiskers)', \
+	title 'p25-p75 box, min-max', \
      '' index 0 using 1:5:5:5:5 with candlesticks lt 8 lw 3 fs empty title 'median', \
      '' index 1 using 1:2 with points pt 7 ps 0.6 lc rgb '#D55E00' title 'samples', \
-     '' index 0 using 1:7:(sprintf('%.4g ms', $5)) with labels offset 0,1 notitle
+     '' index 0 using 1:7:(ms($5)) with labels offset 0,1 font ',11' notitle
