@@ -425,7 +425,9 @@ int instance_wait(struct instance *inst, enum bench_msg_type what, uint64_t dead
 		r = poll(pfd, n, timeout_ms);
 		if (r < 0 && errno != EINTR)
 			return iso_err_set(err, -errno, "poll events");
-		if (inst->ctx->cancel && *inst->ctx->cancel)
+		/* Cancelling interrupts waits for events, never a stop: the
+		 * instance must get the chance to clean up after itself. */
+		if (what != INSTANCE_WAIT_ENDED && inst->ctx->cancel && *inst->ctx->cancel)
 			return iso_err_input(err, -EINTR, "%s: interrupted", inst->be->name);
 		if (inst->events_fd >= 0) {
 			r = events_drain(inst, err);

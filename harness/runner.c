@@ -69,6 +69,9 @@ static void run_instance_free(struct run_instance *ri)
 {
 	if (!ri)
 		return;
+	/* A failed or interrupted instance may still run: ask it to stop so
+	 * that its backend removes what it made (cgroup, veth, TAP). */
+	instance_stop(&ri->inst, STOP_GRACE_NS, NULL);
 	instance_destroy(&ri->inst);
 	argv_reset(&ri->wargv);
 	free(ri);
@@ -286,7 +289,6 @@ static void runner_release(struct executor *ex, void *handle)
 	struct run_instance *ri = handle;
 
 	(void)ex;
-	instance_stop(&ri->inst, STOP_GRACE_NS, NULL);
 	run_instance_free(ri);
 }
 

@@ -2,6 +2,7 @@
 # A `bench run` killed with SIGKILL mid-run leaves kernel objects named
 # with its run id; the next `bench clean` must remove every one of them:
 # network namespaces, links, cgroups, processes, mounts, the state dir.
+# SIGINT instead ends the run itself cleanly, partial results kept.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bench="$top/build/bench"
 tmp=$(mktemp -d)
@@ -14,7 +15,7 @@ ok() {
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 
-echo "1..8"
+echo "1..11"
 
 # Network workloads under native and ctr: the lab (switch and sink
 # namespaces, bridge, sink process), an instance namespace or an isoctr
@@ -59,3 +60,25 @@ done
 ok $? "no instance, sink or isoctr process left (${left:-none})"
 ! grep -q "isob-$rid\|/run/isobench/$rid" /proc/self/mountinfo && [ ! -e "/run/isobench/$rid" ]
 ok $? "no mount and no state directory of the run"
+
+"$bench" run --backend native,ctr --workload net-rr --reps 20 --out "$tmp/int" >"$tmp/out2" 2>&1 &
+pid=$!
+rid=
+i=0
+while [ $i -lt 200 ] && ! grep -qs '"samples"' "$tmp/int/results.json"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+rid=$(sed -n 's/^bench: run \([0-9a-f]\{6\}\):.*/\1/p' "$tmp/out2")
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" = 130 ] && grep -q "partial results kept" "$tmp/out2"
+ok $? "SIGINT: exit 130, says partial results are kept"
+perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1;
+	my $d = decode_json(<$f>); exit(@{$d->{figures}} > 0 ? 0 : 1)' "$tmp/int/results.json"
+ok $? "the partial result set is valid JSON with figures"
+! ls /run/netns 2>/dev/null | grep -q "^isob-$rid-" && [ ! -e "/run/isobench/$rid" ] &&
+	! find /sys/fs/cgroup -maxdepth 4 -name "$rid-*" 2>/dev/null | grep -q .
+ok $? "nothing of run $rid is left after SIGINT"
