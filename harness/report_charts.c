@@ -249,58 +249,82 @@ static void data_net_latency(const struct report_ctx *ctx, struct chart_out *o)
 	param_add(o, "logy=%d; ", lo > 0 && hi / lo > REPORT_LOG_SPAN);
 }
 
-/* One block per series with >= 2 instance counts: instances, median,
- * p25, p75. Block titles go to the template as a word list. */
+/* The workload a series' density figures were measured with: the first
+ * of `workloads` that has a figure of `metric` at more than one instance,
+ * else any such workload; NULL when the series has no density figure. */
+static const char *density_workload(const struct results *rs, const char *backend,
+				    const char *metric, const char *const *workloads)
+{
+	const char *any = NULL;
+
+	for (size_t w = 0; workloads[w]; w++)
+		for (size_t k = 0; k < rs->n_figures; k++) {
+			const struct results_figure *f = rs->figures[k];
+
+			if (f->instances > 1 && !strcmp(f->backend, backend) &&
+			    !strcmp(f->metric, metric) && !strcmp(f->workload, workloads[w]))
+				return f->workload;
+		}
+	for (size_t k = 0; k < rs->n_figures && !any; k++) {
+		const struct results_figure *f = rs->figures[k];
+
+		if (f->instances > 1 && !strcmp(f->backend, backend) && !strcmp(f->metric, metric))
+			any = f->workload;
+	}
+	return any;
+}
+
+/* One block per series with >= 2 instance counts of one workload (a line
+ * never mixes workloads): instances, median, p25, p75. Block titles go
+ * to the template as a word list. */
 static void data_density(const struct report_ctx *ctx, struct chart_out *o, const char *metric,
 			 const char *const *workloads)
 {
 	char titles[REPORT_PARAMS_MAX / 2] = "";
+	const char *first_wl = NULL;
 	double lo = INFINITY, hi = 0;
 
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct report_series *s = &ctx->series[i];
 		const struct results *rs = ctx->in[s->set].rs;
-		unsigned inst[64];
+		const char *wl = density_workload(rs, s->backend, metric, workloads);
+		const struct results_figure *pts[64];
 		size_t n = 0;
 
-		for (size_t k = 0; k < rs->n_figures && n < 64; k++) {
+		for (size_t k = 0; wl && k < rs->n_figures && n < 64; k++) {
 			const struct results_figure *f = rs->figures[k];
-			bool seen = false;
 
-			if (strcmp(f->backend, s->backend) != 0 || strcmp(f->metric, metric) != 0)
-				continue;
-			for (size_t j = 0; j < n; j++)
-				seen |= inst[j] == f->instances;
-			if (!seen && report_ctx_find(ctx, s, metric, f->instances, workloads, true))
-				inst[n++] = f->instances;
+			if (!strcmp(f->backend, s->backend) && !strcmp(f->metric, metric) &&
+			    !strcmp(f->workload, wl))
+				pts[n++] = f;
 		}
 		if (n < 2)
 			continue;
 		/* ascending instance counts */
 		for (size_t a = 1; a < n; a++)
-			for (size_t b = a; b > 0 && inst[b - 1] > inst[b]; b--) {
-				unsigned t = inst[b];
+			for (size_t b = a; b > 0 && pts[b - 1]->instances > pts[b]->instances;
+			     b--) {
+				const struct results_figure *t = pts[b];
 
-				inst[b] = inst[b - 1];
-				inst[b - 1] = t;
+				pts[b] = pts[b - 1];
+				pts[b - 1] = t;
 			}
 		for (size_t j = 0; j < n; j++) {
-			const struct results_figure *f =
-				report_ctx_find(ctx, s, metric, inst[j], workloads, true);
-
-			fprintf(o->dat, "%u", inst[j]);
-			put_spread(o->dat, f);
+			fprintf(o->dat, "%u", pts[j]->instances);
+			put_spread(o->dat, pts[j]);
 			fprintf(o->dat, "\n");
-			lo = fmin(lo, f->summary.p25);
-			hi = fmax(hi, f->summary.p75);
+			lo = fmin(lo, pts[j]->summary.p25);
+			hi = fmax(hi, pts[j]->summary.p75);
 		}
 		fprintf(o->dat, "\n\n");
 		snprintf(titles + strlen(titles), sizeof(titles) - strlen(titles), "%s%s",
 			 o->rows ? " " : "", s->label);
+		if (!first_wl)
+			first_wl = wl;
 		o->rows++;
 	}
-	param_add(o, "n=%zu; titles='%s'; logy=%d; ", o->rows, titles,
-		  lo > 0 && hi / lo > REPORT_LOG_SPAN);
+	param_add(o, "n=%zu; titles='%s'; logy=%d; wl='%s'; ", o->rows, titles,
+		  lo > 0 && hi / lo > REPORT_LOG_SPAN, first_wl ? first_wl : "");
 }
 
 static void data_density_startup(const struct report_ctx *ctx, struct chart_out *o)

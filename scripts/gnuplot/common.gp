@@ -12,13 +12,14 @@ set grid ytics lc rgb '#dddddd' lt 1 dt 1
 set key outside right top vertical Left reverse noopaque nobox samplen 2 width 1 spacing 1.3
 set datafile missing '-'
 set xtics noenhanced
-# Colour-blind-safe palette (Okabe & Ito), one per series.
+# Colour-blind-safe palette (Okabe & Ito; its yellow, unreadable on white,
+# replaced by brown), one per series.
 set linetype 1 lc rgb '#0072B2' lw 2 pt 7 ps 1.2
 set linetype 2 lc rgb '#E69F00' lw 2 pt 5 ps 1.2
 set linetype 3 lc rgb '#009E73' lw 2 pt 9 ps 1.4
 set linetype 4 lc rgb '#CC79A7' lw 2 pt 11 ps 1.4
 set linetype 5 lc rgb '#56B4E9' lw 2 pt 13 ps 1.4
 set linetype 6 lc rgb '#D55E00' lw 2 pt 3 ps 1.2
-set linetype 7 lc rgb '#F0E442' lw 2 pt 2 ps 1.2
+set linetype 7 lc rgb '#8C564B' lw 2 pt 2 ps 1.2
 set linetype 8 lc rgb '#000000' lw 2 pt 1 ps 1.2
 set linetype cycle 8

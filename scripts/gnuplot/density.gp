@@ -1,8 +1,9 @@
 # A metric versus the number of instances running, one line per series
 # with p25-p75 bars. Data: one block per series (index i): instances
-# median p25 p75. Parameters: n, titles (words), logy, ylab, what.
+# median p25 p75. Parameters: n, titles (words), logy, ylab, what, wl
+# (the workload of the lines).
 load gpdir.'/common.gp'
-set title what.' versus density (the last of N instances started)'
+set title what.' versus density: the last of N instances started ('.wl.' workload)'
 set xlabel 'instances running (count, log2 scale)'
 set ylabel ylab
 set logscale x 2
