@@ -41,7 +41,7 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
-echo "1..12"
+echo "1..14"
 for f in "$isovm" "$sink" "$kernel" "$initrd"; do
 	if [ ! -e "$f" ]; then
 		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
@@ -152,7 +152,25 @@ else
 	not_ok "TAP carried the streams (rx '$tap_rx' vs '$sent', tx '$tap_tx' vs '$received')"
 fi
 
-# 4. A TAP isovm creates itself (absent before) does not outlive it.
+# 4. --tap-fd: the caller opens the TAP (here perl, inside the bridge
+# namespace: TUNSETIFF with IFF_TAP|IFF_NO_PI|IFF_VNET_HDR, per
+# linux/if_tun.h) and isovm only inherits the descriptor.
+ip netns exec "$brns" perl -e '
+	$^F = 255; # keep the descriptor across exec
+	open(my $tun, "+<", "/dev/net/tun") or die "open /dev/net/tun: $!\n";
+	ioctl($tun, 0x400454ca, pack("a16 s x22", $ARGV[0], 0x0002 | 0x1000 | 0x4000))
+		or die "TUNSETIFF $ARGV[0]: $!\n";
+	shift @ARGV;
+	splice(@ARGV, 1, 0, "--tap-fd", fileno($tun));
+	exec(@ARGV) or die "exec: $!\n";' "$tap" \
+	"$isovm" --kernel "$kernel" --initrd "$initrd" --mem 256 --timeout 300 \
+	--console "$tmp/fd.con" --events-fd 3 \
+	--cmdline "bench.ip=$guest_ip/24 -- net-rr $peer_ip $port --seconds 2" \
+	3>"$tmp/fd.ev" 2>"$tmp/fd.err"
+status fd 0 $? "net-rr guest on an inherited --tap-fd exits 0"
+positive fd requests "net-rr round trips over the inherited TAP descriptor"
+
+# 5. A TAP isovm creates itself (absent before) does not outlive it.
 guest_own() {
 	"$isovm" --kernel "$kernel" --initrd "$initrd" --timeout 300 "$@" \
 		--console "$tmp/own.con" --cmdline "-- ready 5" 3>"$tmp/own.ev" 2>"$tmp/own.err"
@@ -165,7 +183,7 @@ else
 	ok "isovm's own TAP $tap_own is gone after exit"
 fi
 
-# 5. Bad TAP options: one line naming the problem, device-failure status.
+# 6. Bad TAP options: one line naming the problem, device-failure status.
 guest_own --netns "isob-$rid-absent" --tap "$tap_own"
 got=$?
 if [ "$got" = "$EXIT_HOST" ] && grep -q "netns" "$tmp/own.err" &&
