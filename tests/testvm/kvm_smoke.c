@@ -105,7 +105,7 @@ static int smoke_kvm_open(struct smoke_vm *vm, int *api_version, struct iso_err 
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
 		return iso_err_set(err, -errno, "open /dev/kvm");
-	*api_version = kvm_ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0, err);
+	*api_version = kvm_ioctl_val(vm->kvm_fd, KVM_GET_API_VERSION, 0, err);
 	return *api_version < 0 ? *api_version : 0;
 }
 
@@ -115,7 +115,7 @@ static int smoke_vm_create(struct smoke_vm *vm, struct iso_err *err)
 {
 	int r;
 
-	vm->vm_fd = kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, 0, err);
+	vm->vm_fd = kvm_ioctl_val(vm->kvm_fd, KVM_CREATE_VM, 0, err);
 	if (vm->vm_fd < 0)
 		return vm->vm_fd;
 	vm->mem = mmap(NULL, GUEST_MEM_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -135,10 +135,10 @@ static int smoke_vm_create(struct smoke_vm *vm, struct iso_err *err)
 	if (r < 0)
 		return r;
 
-	vm->vcpu_fd = kvm_ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0, err);
+	vm->vcpu_fd = kvm_ioctl_val(vm->vm_fd, KVM_CREATE_VCPU, 0, err);
 	if (vm->vcpu_fd < 0)
 		return vm->vcpu_fd;
-	r = kvm_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
+	r = kvm_ioctl_val(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
 	if (r < 0)
 		return r;
 	vm->run_bytes = (size_t)r;
@@ -171,7 +171,7 @@ static int smoke_vm_run(struct smoke_vm *vm, struct smoke_exit *exits, size_t ma
 {
 	*n = 0;
 	while (*n < max) {
-		int r = kvm_ioctl(vm->vcpu_fd, KVM_RUN, 0, err);
+		int r = kvm_ioctl_val(vm->vcpu_fd, KVM_RUN, 0, err);
 		if (r < 0)
 			return r;
 		struct smoke_exit *e = &exits[(*n)++];
