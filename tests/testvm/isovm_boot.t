@@ -29,13 +29,42 @@ for f in "$isovm" "$kernel" "$initrd"; do
 	fi
 done
 
+# Runs "$@" in the background; if it outlives its --timeout by far, prints
+# where each of its threads waits (TAP comments) and kills it: a hung
+# monitor fails this test instead of hanging the suite.
+WATCHDOG_S=200
+run_watched() {
+	"$@" &
+	pid=$!
+	(
+		sleep "$WATCHDOG_S" &
+		nap=$!
+		trap 'kill "$nap"; exit 0' TERM
+		wait "$nap"
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "# watchdog: $1 still running after ${WATCHDOG_S}s; its threads:"
+			for t in /proc/"$pid"/task/*; do
+				echo "#   $(cat "$t/comm") wchan=$(cat "$t/wchan")" \
+					"$(head -n 4 "$t/stack" 2>/dev/null | tr '\n' ' ')"
+			done
+			kill -KILL "$pid"
+		fi
+	) &
+	dog=$!
+	wait "$pid"
+	got=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
+	return "$got"
+}
+
 # boot NAME EXPECTED_STATUS ISOVM_ARGS...: console to $tmp/NAME.con, events
 # to $tmp/NAME.ev, status checked.
 boot() {
 	name=$1
 	want=$2
 	shift 2
-	"$isovm" --kernel "$kernel" --initrd "$initrd" --console "$tmp/$name.con" \
+	run_watched "$isovm" --kernel "$kernel" --initrd "$initrd" --console "$tmp/$name.con" \
 		--events-fd 3 --timeout 120 "$@" 3>"$tmp/$name.ev" 2>"$tmp/$name.err"
 	got=$?
 	if [ "$got" = "$want" ]; then
