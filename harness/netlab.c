@@ -35,7 +35,17 @@ struct netlab {
 	char sink_ip[32];
 	unsigned int net_octet; /* 10.NETLAB_OCTET.<net_octet>.0/24 */
 	pid_t sink_pid;
+	char sink_path[PATH_MAX], sink_log[PATH_MAX];
+	int sink_cpu;
 };
+
+/* bench-sink always ends by itself (bench/sink/sink_args.h); ask for the
+ * longest life it accepts, and restart it when a run outlives it. */
+#define NETLAB_SINK_MAX_S "3600"
+/* How long a fresh sink may take to listen. */
+#define NETLAB_SINK_WAIT_MS 3000
+/* TCP_LISTEN in the st column of /proc/net/tcp (include/net/tcp_states.h). */
+#define TCP_STATE_LISTEN "0A"
 
 /* 10.77.x.0/24: a private range (RFC 1918) used only inside the lab. */
 #define NETLAB_OCTET 77
@@ -261,18 +271,41 @@ static int bridge_create(struct netlab *lab, struct iso_err *err)
 	return r == 0 ? link_up(sk, lab->bridge, err) : r;
 }
 
-static int sink_start(struct netlab *lab, const struct netlab_config *cfg, struct iso_err *err)
+/* Is the sink listening on its port? Its /proc/<pid>/net/tcp shows the
+ * sockets of its own namespace: local address "0100..:1B58" style, state
+ * LISTEN. */
+static int sink_listening(const struct netlab *lab)
+{
+	char path[64], text[16384], port[8];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/net/tcp", (int)lab->sink_pid);
+	snprintf(port, sizeof(port), ":%04X", (unsigned int)atoi(NETLAB_SINK_PORT));
+	n = fsutil_read(path, text, sizeof(text), NULL);
+	if (n <= 0)
+		return 0;
+	for (char *line = strchr(text, '\n'); line; line = strchr(line + 1, '\n')) {
+		char local[64], remote[64], st[8];
+
+		if (sscanf(line, " %*d: %63s %63s %7s", local, remote, st) == 3 &&
+		    strstr(local, port) && !strcmp(st, TCP_STATE_LISTEN))
+			return 1;
+	}
+	return 0;
+}
+
+static int sink_start(struct netlab *lab, struct iso_err *err)
 {
 	cleanup_close int nsfd = open(lab->sink, O_RDONLY | O_CLOEXEC);
 	int log;
 
 	if (nsfd < 0)
 		return iso_err_set(err, -errno, "open %s", lab->sink);
-	if (access(cfg->sink_path, X_OK) < 0)
-		return iso_err_set(err, -errno, "sink %s", cfg->sink_path);
-	log = open(cfg->sink_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (access(lab->sink_path, X_OK) < 0)
+		return iso_err_set(err, -errno, "sink %s", lab->sink_path);
+	log = open(lab->sink_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (log < 0)
-		return iso_err_set(err, -errno, "open %s", cfg->sink_log);
+		return iso_err_set(err, -errno, "open %s", lab->sink_log);
 	lab->sink_pid = fork();
 	if (lab->sink_pid < 0) {
 		close(log);
@@ -280,14 +313,15 @@ static int sink_start(struct netlab *lab, const struct netlab_config *cfg, struc
 	}
 	if (lab->sink_pid == 0) {
 		char listen[64];
-		char *argv[] = {(char *)cfg->sink_path, "--listen", listen, NULL};
+		char *argv[] = {lab->sink_path,	 "--listen",	    listen,
+				"--max-seconds", NETLAB_SINK_MAX_S, NULL};
 
 		snprintf(listen, sizeof(listen), "%s:%s", lab->sink_ip, NETLAB_SINK_PORT);
-		if (cfg->sink_cpu >= 0) {
+		if (lab->sink_cpu >= 0) {
 			cpu_set_t set;
 
 			CPU_ZERO(&set);
-			CPU_SET(cfg->sink_cpu, &set);
+			CPU_SET(lab->sink_cpu, &set);
 			sched_setaffinity(0, sizeof(set), &set);
 		}
 		dup2(log, 1);
@@ -297,7 +331,26 @@ static int sink_start(struct netlab *lab, const struct netlab_config *cfg, struc
 		_exit(127);
 	}
 	close(log);
-	return 0;
+	for (int ms = 0; ms < NETLAB_SINK_WAIT_MS; ms += 10) {
+		if (sink_listening(lab))
+			return 0;
+		if (waitpid(lab->sink_pid, NULL, WNOHANG) == lab->sink_pid) {
+			lab->sink_pid = 0;
+			return iso_err_input(err, -EIO, "sink exited at start (see %s)",
+					     lab->sink_log);
+		}
+		usleep(10000);
+	}
+	return iso_err_input(err, -ETIMEDOUT, "sink not listening after %d ms",
+			     NETLAB_SINK_WAIT_MS);
+}
+
+int netlab_sink_ensure(struct netlab *lab, struct iso_err *err)
+{
+	if (lab->sink_pid > 0 && waitpid(lab->sink_pid, NULL, WNOHANG) == 0)
+		return 0;
+	lab->sink_pid = 0;
+	return sink_start(lab, err) < 0 ? iso_err_wrap(err, "network lab") : 0;
 }
 
 int netlab_create(const struct netlab_config *cfg, struct netlab **out, struct iso_err *err)
@@ -309,6 +362,9 @@ int netlab_create(const struct netlab_config *cfg, struct netlab **out, struct i
 	if (!lab)
 		return iso_err_set(err, -ENOMEM, "network lab");
 	snprintf(lab->rid, sizeof(lab->rid), "%s", cfg->rid);
+	snprintf(lab->sink_path, sizeof(lab->sink_path), "%s", cfg->sink_path);
+	snprintf(lab->sink_log, sizeof(lab->sink_log), "%s", cfg->sink_log);
+	lab->sink_cpu = cfg->sink_cpu;
 	lab->net_octet = (unsigned int)strtoul(cfg->rid, NULL, 16) & 0xff;
 	ns_path(lab, "sw", lab->sw, sizeof(lab->sw));
 	snprintf(lab->bridge, sizeof(lab->bridge), "%s%sbr0", RUNID_LINK_PREFIX, lab->rid);
@@ -324,7 +380,7 @@ int netlab_create(const struct netlab_config *cfg, struct netlab **out, struct i
 		r = veth_into(lab, lab->sink, outer, cidr, err);
 	}
 	if (r == 0)
-		r = sink_start(lab, cfg, err);
+		r = sink_start(lab, err);
 	if (r < 0) {
 		netlab_destroy(lab);
 		return iso_err_wrap(err, "network lab");

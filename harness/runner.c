@@ -92,6 +92,8 @@ static int run_start(struct runner *rn, const struct job *job, struct run_instan
 	if (r == 0)
 		r = instance_init(&ri->inst, job->be, rn->ctx, rn->next_id++, ri->wargv.v, err);
 	ri->inst.net = job->wl->needs_net && rn->ctx->net;
+	if (r == 0 && ri->inst.net)
+		r = netlab_sink_ensure(rn->ctx->net, err);
 	if (r == 0)
 		r = probe_proc_memavailable_kib(&ri->memavail_before_kib, err);
 	if (r == 0)
