@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-/* `mem` holds long enough for every probe, and stops early on SIGTERM. */
+/* `mem` holds long enough for every probe, and stops early on SIGTERM.
+ * Network windows are short: each runs once per backend and repetition,
+ * and an emulated run must stay within its time budget. */
 #define MEM_HOLD_S "30"
 
 const struct suite_workload suite_workloads[] = {
@@ -20,13 +22,13 @@ const struct suite_workload suite_workloads[] = {
 	 .reports = {{"threads", "tasks.inside", 1.0},
 		     {"kernel_threads", "tasks.inside_kernel_threads", 1.0}}},
 	{.name = "net-stream",
-	 .args = {"{sink}", "{port}", "--seconds", "3", "--send", "--warmup", "1"},
+	 .args = {"{sink}", "{port}", "--seconds", "2", "--send", "--warmup", "0.5"},
 	 .summary = "TCP bulk stream to the sink across the bridge",
 	 .needs_net = 1,
 	 .in_all = 1,
 	 .reports = {{"gbps", "net.stream_tx_gbps", 1.0}}},
 	{.name = "net-rr",
-	 .args = {"{sink}", "{port}", "--seconds", "2"},
+	 .args = {"{sink}", "{port}", "--seconds", "1"},
 	 .summary = "TCP request/response latency to the sink",
 	 .needs_net = 1,
 	 .in_all = 1,

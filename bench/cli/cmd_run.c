@@ -418,7 +418,7 @@ static int run_suite(const struct run_opts *o, int argc, char **argv, const char
 		.density_max = o->max_set ? o->max
 			       : o->all	  ? density
 					  : 0,
-		.density_reps = o->quick ? 1 : RUN_DENSITY_REPS,
+		.density_reps = o->quick || emulated ? 1 : RUN_DENSITY_REPS,
 		.density_mib = RUN_DENSITY_MIB,
 		.results_path = path,
 		.max_failures = RUN_MAX_FAILURES,

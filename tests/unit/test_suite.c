@@ -23,7 +23,7 @@ static void test_suite_argv(void **state)
 	(void)state;
 	assert_int_equal(suite_argv(suite_find("net-rr"), "10.77.1.1", "7000", &a, NULL), 0);
 	assert_int_equal(argv_join(&a, 0, line, sizeof(line)), 0);
-	assert_string_equal(line, "net-rr 10.77.1.1 7000 --seconds 2");
+	assert_string_equal(line, "net-rr 10.77.1.1 7000 --seconds 1");
 	assert_null(a.v[a.len]);
 	argv_reset(&a);
 	assert_int_equal(suite_argv(suite_find("ready"), "", "", &a, NULL), 0);
