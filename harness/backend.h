@@ -11,7 +11,8 @@
  *   launch   -> harness: clock, fork, pin, counters, exec (instance.c)
  *   events   -> harness: READY / REPORT / PHASE / EXIT from the events fd
  *   sample   -> harness probes (memory, tasks, cgroup, perf)
- *   stop     -> ops->stop, or SIGTERM to the launched process
+ *   stop     -> harness: SIGTERM to the launched process (every backend
+ *               program turns it into an orderly end), SIGKILL after a grace
  *   cleanup  -> ops->cleanup: idempotent, safe on a half-prepared instance */
 #ifndef ISO_BACKEND_H
 #define ISO_BACKEND_H
@@ -63,8 +64,6 @@ struct backend {
 	/* Version string for environment.versions ("" when unknown). */
 	void (*version)(const struct bench_ctx *ctx, char *buf, size_t cap);
 	int (*prepare)(struct instance *inst, struct launch_cmd *cmd, struct iso_err *err);
-	/* Ask the instance to stop; NULL means SIGTERM to the launched process. */
-	int (*stop)(struct instance *inst, struct iso_err *err);
 	/* Undo prepare. NULL when prepare creates nothing outside inst->dir. */
 	void (*cleanup)(struct instance *inst);
 };

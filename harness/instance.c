@@ -453,12 +453,8 @@ int instance_stop(struct instance *inst, uint64_t grace_ns, struct iso_err *err)
 
 	if (inst->pid <= 0 || reached(inst, INSTANCE_WAIT_ENDED))
 		return 0;
-	if (inst->proc_status == -1) {
-		if (inst->be->stop)
-			inst->be->stop(inst, &werr);
-		else
-			kill(inst->pid, SIGTERM);
-	}
+	if (inst->proc_status == -1)
+		kill(inst->pid, SIGTERM);
 	r = instance_wait(inst, INSTANCE_WAIT_ENDED, clock_mono_ns() + grace_ns, &werr);
 	if (r >= 0 && inst->proc_status != -1)
 		return 0;

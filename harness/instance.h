@@ -86,7 +86,7 @@ int instance_launch(struct instance *inst, struct iso_err *err);
 int instance_wait(struct instance *inst, enum bench_msg_type what, uint64_t deadline_ns,
 		  struct iso_err *err);
 
-/* Ask the instance to stop (backend's stop, else SIGTERM), wait up to
+/* Ask the instance to stop (SIGTERM to the launched process), wait up to
  * `grace_ns` (not cut short by ctx->cancel) for its exit, then SIGKILL its process group. Returns 0
  * when it ended within the grace time, -ETIMEDOUT when it had to be killed. */
 int instance_stop(struct instance *inst, uint64_t grace_ns, struct iso_err *err);

@@ -29,8 +29,8 @@ int cmd_list(int argc, char **argv)
 		char reason[256] = "";
 		int ok = be->available(&ctx, reason, sizeof(reason)) == 0;
 
-		printf("  %-13s %-5s %s%s%s\n", be->name, ok ? "yes" : "no", be->summary,
-		       ok ? "" : " -- ", reason);
+		printf("  %-13s %-7s %-5s %s%s%s\n", be->name, be->peer ? "peer" : "project",
+		       ok ? "yes" : "no", be->summary, ok ? "" : " -- ", reason);
 	}
 	puts("workloads:");
 	for (size_t i = 0; i < suite_workloads_count; i++) {
