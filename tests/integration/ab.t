@@ -3,22 +3,8 @@
 # options exit 2 with one line; a build that fails exits 2 and leaves no
 # worktree and no temporary directory behind. (The full HEAD-vs-HEAD run
 # builds the tree twice: `make ab-selftest`, not part of `make test`.)
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 bench="$top/build/bench"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
 
 one_line_2() { # status stderr-file
 	[ "$1" = 2 ] && [ "$(wc -l <"$2")" = 1 ]
@@ -49,4 +35,4 @@ ok $? "a failing build exits 2 and says which side"
 ok $? "no worktree left behind"
 [ -z "$(ls "$tmp" | grep isobench-ab)" ] && [ ! -s "$tmp/stdout" ]
 ok $? "no temporary directory left, nothing on stdout"
-exit $((fails > 0))
+tap_end

@@ -2,22 +2,8 @@
 # bench compare through the real binary: exit 0 on equal and improved
 # sets, 1 on a planted 20% regression, 2 with one line on stderr for every
 # kind of bad input.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 bench="$top/build/bench"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
 
 # samples FROM STEP: ten values FROM, FROM+STEP, ...
 samples() {
@@ -91,4 +77,4 @@ expect 2 "PSS above the machine's memory" "$tmp/base" "$tmp/pss.json"
 "$bench" compare "$tmp/base" >/dev/null 2>&1
 [ $? = 2 ]
 ok $? "one argument is a usage error"
-exit $((fails > 0))
+tap_end

@@ -6,31 +6,21 @@
 # class of bad input, nothing left after a run, and the sweep after a
 # SIGKILLed isoctr. Runs on the host (hybrid cgroups here) and, through
 # tests/testvm/ctr.t, inside the test machine (pure cgroup v2).
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 isoctr="$top/build/isoctr"
 rootfs="$top/build/image/rootfs"
 bb=$(command -v busybox)
-tmp=$(mktemp -d)
 # A run id for the objects this test makes itself (netns, links).
 rid=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-n=0
 
-cleanup() {
+tap_cleanup() {
 	for ns in br peer; do ip netns del "isob-$rid-$ns" 2>/dev/null; done
 	"$isoctr" sweep --all --run "$rid" >/dev/null 2>&1
 	[ -n "$kr" ] && "$isoctr" sweep --all --run "$kr" >/dev/null 2>&1
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err"
-	fi
+tap_diag() {
+	diag_file stderr "$tmp/err"
 }
 
 if [ "$(id -u)" != 0 ]; then

@@ -3,22 +3,14 @@
 # and runc with the same result; isoctr applies the bundle's limits;
 # SIGTERM tears a bundle container down; unsupported bundles are refused
 # with one line and exit 121.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 isoctr="$top/build/isoctr"
 rootfs="$top/build/image/rootfs"
-tmp=$(mktemp -d)
 rid=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-n=0
-trap '"$isoctr" sweep --all --run "$rid" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+tap_cleanup() { "$isoctr" sweep --all --run "$rid" >/dev/null 2>&1; }
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err"
-	fi
+tap_diag() {
+	diag_file stderr "$tmp/err"
 }
 
 if [ "$(id -u)" != 0 ] || [ ! -x "$isoctr" ] || [ ! -x "$rootfs/init" ]; then
@@ -39,8 +31,7 @@ if command -v runc >/dev/null 2>&1; then
 	[ $st = 3 ]
 	ok $? "runc runs the same bundle with the same status (got $st)"
 else
-	n=$((n + 1))
-	echo "ok $n # SKIP runc not installed"
+	echo "ok $tap_n # SKIP runc not installed"
 fi
 
 # Limits from linux.resources, seen in the container's cgroup while it runs.

@@ -5,36 +5,25 @@
 # device at BENCH_PORT_IO (0x0b00) turns the port's bytes into a file that
 # portcat decodes with the same port reader the backends use. The NIC is a
 # TAP in a namespace this test creates, with bench-sink behind it.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 . "$top/scripts/lib-netpair.sh"
 portcat="$top/build/portcat"
 sink="$top/build/bench-sink"
 kernel="$top/build/guest/vmlinuz"
 initrd="$top/build/image/initramfs.cpio"
-tmp=$(mktemp -d)
-n=0
 sink_pid=
 vm_ns=
 rid=
 
-cleanup() {
+tap_cleanup() {
 	[ -z "$sink_pid" ] || kill "$sink_pid" 2>/dev/null
 	[ -z "$vm_ns" ] || ip netns del "$vm_ns" 2>/dev/null
 	[ -z "$rid" ] || rm -rf "/run/isobench/$rid"
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -s "$tmp/console" ] && tail -n 5 "$tmp/console" | sed 's/^/# console: /'
-		[ -s "$tmp/out" ] && sed 's/^/# events: /' "$tmp/out"
-	fi
+tap_diag() {
+	tail -n 5 "$tmp/console" 2>/dev/null | sed "s/^/# console: /"
+	diag_file events "$tmp/out"
 }
 
 # boot NETNS|- "KERNEL PARAMS -- WORKLOAD ARGS" [QEMU ARGS...]: events of

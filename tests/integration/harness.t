@@ -3,16 +3,8 @@
 # the probes give sane values on known processes (PSS of the mem workload
 # that touched 64 MiB >= 64 MiB, its host tasks = init + workload, perf
 # task-clock > 0); bad input exits 2 with one line; bench doctor runs.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 bench="$top/build/bench"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 # json FILE PERL-EXPR: evaluate EXPR with $d the decoded document and
 # fig(backend, workload, metric, instances) the figure's samples (array ref).

@@ -3,17 +3,10 @@
 # with its run id; the next `bench clean` must remove every one of them:
 # network namespaces, links, cgroups, processes, mounts, the state dir.
 # SIGINT instead ends the run itself cleanly, partial results kept.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 bench="$top/build/bench"
-tmp=$(mktemp -d)
 pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+tap_cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null; }
 
 echo "1..11"
 

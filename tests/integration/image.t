@@ -2,21 +2,9 @@
 # The guest image: `make image`'s output has the documented layout, and
 # building it again from the same inputs (with different file times) gives
 # the same bytes and hash.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 build="$top/build"
 img="$build/image"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
 
 if [ ! -s "$img/HASH" ]; then
 	echo "1..0 # SKIP $img not built (run make image)"

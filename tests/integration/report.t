@@ -3,22 +3,8 @@
 # SVG and PNG, report.md and a self-contained report.html, claims answered
 # from the data ("not measured" where a figure is absent), the emulation
 # banner, and exit 2 on a missing result set.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 bench="$top/build/bench"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
 
 fig() { # backend workload metric unit better instances v1 v2 v3
 	printf '%s{ "backend": "%s", "workload": "%s", "metric": "%s", "unit": "%s", "better": "%s", "instances": %s, "samples": [%s, %s, %s] }\n' \
@@ -82,4 +68,4 @@ ok $? "a missing result set exits 2 with one line"
 "$bench" report --out "$tmp/two" "$tmp/run" "$tmp/run/results.json" >/dev/null 2>&1 &&
 	grep -q 'vm@run' "$tmp/two/startup.dat"
 ok $? "several sets: one series per backend and set"
-exit $((fails > 0))
+tap_end

@@ -3,7 +3,7 @@
 # (portcat), reports sane values; the net workloads run against bench-sink
 # across a veth pair between two namespaces this test creates; the port
 # reader rejects garbage with a clear message.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 . "$top/scripts/lib-netpair.sh"
 portcat="$top/build/portcat"
 init="$top/build/image/rootfs/init"
@@ -11,27 +11,16 @@ sink="$top/build/bench-sink"
 # cpu's checksum for its default 20,000,000 iterations (the kernel's small
 # cases are checked against a reference in tests/unit/test_workload_kernels).
 cpu_checksum=d57f8123e01d8f53
-tmp=$(mktemp -d)
-n=0
 sink_pid=
 
-cleanup() {
+tap_cleanup() {
 	[ -z "$sink_pid" ] || kill "$sink_pid" 2>/dev/null
 	netpair_down
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -s "$tmp/err" ] && sed 's/^/# stderr: /' "$tmp/err"
-		[ -s "$tmp/out" ] && sed 's/^/# events: /' "$tmp/out"
-	fi
+tap_diag() {
+	diag_file stderr "$tmp/err"
+	diag_file events "$tmp/out"
 }
 
 # run [NETNS] -- WORKLOAD ARGS: events to $tmp/out, stderr to $tmp/err,

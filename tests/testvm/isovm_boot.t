@@ -5,20 +5,15 @@
 # one vCPU comes up (ACPI MADT), a guest that stops without EXIT, hangs or
 # gets SIGTERM ends with its documented code, and bad inputs are refused
 # with theirs (isovm --help lists them).
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 isovm=$top/build/isovm
 kernel=$top/build/guest/vmlinuz
 initrd=$top/build/image/initramfs.cpio
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	d=$1
 	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
+	"$@"
+	ok $? "$d"
 }
 
 echo "1..16"
@@ -68,9 +63,9 @@ boot() {
 		--events-fd 3 --timeout 120 "$@" 3>"$tmp/$name.ev" 2>"$tmp/$name.err"
 	got=$?
 	if [ "$got" = "$want" ]; then
-		ok "$name: exit status $want"
+		ok 0 "$name: exit status $want"
 	else
-		not_ok "$name: exit status $got, expected $want"
+		ok 1 "$name: exit status $got, expected $want"
 		sed 's/^/# /' "$tmp/$name.err"
 		tail -n 15 "$tmp/$name.con" | sed 's/^/# console: /'
 	fi
@@ -120,9 +115,9 @@ bad() { # bad NAME EXPECTED_STATUS ISOVM_ARGS...
 	got=$?
 	lines=$(wc -l <"$tmp/$name.err")
 	if [ "$got" = "$want" ] && [ "$lines" = 1 ]; then
-		ok "$name: exit $want, one line: $(cat "$tmp/$name.err")"
+		ok 0 "$name: exit $want, one line: $(cat "$tmp/$name.err")"
 	else
-		not_ok "$name: exit $got (expected $want), $lines lines"
+		ok 1 "$name: exit $got (expected $want), $lines lines"
 		sed 's/^/# /' "$tmp/$name.err"
 	fi
 }
@@ -132,4 +127,4 @@ bad mem-too-small 245 --kernel "$kernel" --initrd "$initrd" --mem 32
 truncate -s 64M "$tmp/big.cpio"
 bad initrd-too-big 244 --kernel "$kernel" --initrd "$tmp/big.cpio" --mem 100
 bad missing-initrd 241 --kernel "$kernel" --initrd "$tmp/no-such-initrd"
-[ "$fails" = 0 ]
+tap_end

@@ -6,7 +6,7 @@
 # isovm creates itself is gone when it exits, and bad TAP options fail with
 # isovm's device-failure status. Every name carries a run id; the lab is
 # removed on every path.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 isovm=$top/build/isovm
 sink=$top/build/bench-sink
 kernel=$top/build/guest/vmlinuz
@@ -25,21 +25,14 @@ peer_ip=10.77.0.1
 guest_ip=10.77.0.2
 port=5201
 state=/run/isobench/$rid
-tmp=$(mktemp -d)
 sink_pid=
 
-cleanup() {
+tap_cleanup() {
 	[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null
 	ip netns del "$brns" 2>/dev/null
 	ip netns del "$peerns" 2>/dev/null
-	rm -rf "$tmp" "$state"
+	rm -rf "$state"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 echo "1..14"
 for f in "$isovm" "$sink" "$kernel" "$initrd"; do
@@ -67,9 +60,9 @@ lab() {
 		ip -n "$peerns" link set "$veth_peer" up
 }
 if lab 2>"$tmp/lab.err"; then
-	ok "lab: bridge namespace with TAP $tap, peer namespace on a veth"
+	ok 0 "lab: bridge namespace with TAP $tap, peer namespace on a veth"
 else
-	not_ok "lab: bridge namespace with TAP $tap, peer namespace on a veth"
+	ok 1 "lab: bridge namespace with TAP $tap, peer namespace on a veth"
 	sed 's/^/# /' "$tmp/lab.err"
 	exit 1
 fi
@@ -105,9 +98,9 @@ diag() {
 positive() {
 	v=$(report "$1" "$2")
 	if [ -n "$v" ] && awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }'; then
-		ok "$3 ($2 $v)"
+		ok 0 "$3 ($2 $v)"
 	else
-		not_ok "$3 ($2 '${v}')"
+		ok 1 "$3 ($2 '${v}')"
 		diag "$1"
 	fi
 }
@@ -115,9 +108,9 @@ positive() {
 # status NAME WANT GOT DESCRIPTION
 status() {
 	if [ "$3" = "$2" ]; then
-		ok "$4"
+		ok 0 "$4"
 	else
-		not_ok "$4: status $3, expected $2"
+		ok 1 "$4: status $3, expected $2"
 		diag "$1"
 	fi
 }
@@ -147,9 +140,9 @@ sent=$(report send bytes)
 received=$(report recv bytes)
 if [ -n "$sent" ] && [ -n "$received" ] &&
 	[ "${tap_rx:-0}" -ge "$sent" ] && [ "${tap_tx:-0}" -ge "$received" ]; then
-	ok "TAP carried the streams (rx $tap_rx >= $sent, tx $tap_tx >= $received bytes)"
+	ok 0 "TAP carried the streams (rx $tap_rx >= $sent, tx $tap_tx >= $received bytes)"
 else
-	not_ok "TAP carried the streams (rx '$tap_rx' vs '$sent', tx '$tap_tx' vs '$received')"
+	ok 1 "TAP carried the streams (rx '$tap_rx' vs '$sent', tx '$tap_tx' vs '$received')"
 fi
 
 # 4. --tap-fd: the caller opens the TAP (here perl, inside the bridge
@@ -178,9 +171,9 @@ guest_own() {
 guest_own --netns "$brns" --tap "$tap_own"
 status own 5 $? "guest on a TAP isovm created returns the workload's status"
 if ip -n "$brns" link show "$tap_own" >/dev/null 2>&1; then
-	not_ok "isovm's own TAP $tap_own is gone after exit"
+	ok 1 "isovm's own TAP $tap_own is gone after exit"
 else
-	ok "isovm's own TAP $tap_own is gone after exit"
+	ok 0 "isovm's own TAP $tap_own is gone after exit"
 fi
 
 # 6. Bad TAP options: one line naming the problem, device-failure status.
@@ -188,16 +181,17 @@ guest_own --netns "isob-$rid-absent" --tap "$tap_own"
 got=$?
 if [ "$got" = "$EXIT_HOST" ] && grep -q "netns" "$tmp/own.err" &&
 	[ "$(wc -l <"$tmp/own.err")" -le 2 ]; then
-	ok "absent --netns fails with $EXIT_HOST and says why"
+	ok 0 "absent --netns fails with $EXIT_HOST and says why"
 else
-	not_ok "absent --netns fails with $EXIT_HOST and says why (status $got)"
+	ok 1 "absent --netns fails with $EXIT_HOST and says why (status $got)"
 	sed 's/^/# /' "$tmp/own.err"
 fi
 guest_own --tap-fd 0 </dev/null
 got=$?
 if [ "$got" = "$EXIT_HOST" ] && grep -q "tun/tap" "$tmp/own.err"; then
-	ok "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why"
+	ok 0 "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why"
 else
-	not_ok "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why (status $got)"
+	ok 1 "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why (status $got)"
 	sed 's/^/# /' "$tmp/own.err"
 fi
+tap_end
