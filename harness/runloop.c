@@ -16,6 +16,32 @@ void sample_add(struct sample_list *l, const char *metric, double value)
 	l->s[l->n++].value = value;
 }
 
+void sample_add_report(struct sample_list *l, const struct suite_workload *wl, const char *key,
+		       double value)
+{
+	char name[SAMPLE_METRIC_MAX];
+	int mapped = 0;
+
+	for (size_t i = 0; i < SUITE_REPORTS_MAX && wl->reports[i].key; i++) {
+		const struct suite_report_map *m = &wl->reports[i];
+		size_t j = 0;
+
+		if (strcmp(m->key, key))
+			continue;
+		mapped = 1;
+		while (j < l->n && strcmp(l->s[j].metric, m->metric))
+			j++;
+		if (j < l->n)
+			l->s[j].value += value * m->scale;
+		else
+			sample_add(l, m->metric, value * m->scale);
+	}
+	if (!mapped) {
+		snprintf(name, sizeof(name), "workload.%s", key);
+		sample_add(l, name, value);
+	}
+}
+
 static int record(struct results *rs, const struct job *job, const struct sample_list *l,
 		  struct iso_err *err)
 {

@@ -49,6 +49,13 @@ struct sample_list {
  * bounded list: a workload cannot flood the result set). */
 void sample_add(struct sample_list *l, const char *metric, double value);
 
+/* Add the numeric REPORT `key`=`value` of workload `wl`: scaled into every
+ * metric the suite maps `key` to (summed with what other keys of the same
+ * instance put there, e.g. tasks.inside = threads + kernel_threads), or
+ * as "workload.<key>" when unmapped. */
+void sample_add_report(struct sample_list *l, const struct suite_workload *wl, const char *key,
+		       double value);
+
 struct executor;
 struct executor_ops {
 	/* Run one instance of `job` to its end; append its measurements. */

@@ -200,16 +200,14 @@ static void sample_end(const struct run_instance *ri, const struct job *job, str
 	}
 	for (size_t i = 0; i < inst->ev.nreports; i++) {
 		const struct instance_report *rep = &inst->ev.reports[i];
-		const struct suite_report_map *map = suite_report_metric(job->wl, rep->key);
 		char *end;
 		double v = strtod(rep->value, &end);
 
-		if (*end)
+		if (end == rep->value || *end)
 			continue; /* not a number: nothing to summarize */
 		if (!strcmp(rep->key, "bytes"))
 			bytes = v;
-		snprintf(name, sizeof(name), "workload.%s", rep->key);
-		sample_add(l, map ? map->metric : name, map ? v * map->scale : v);
+		sample_add_report(l, job->wl, rep->key, v);
 	}
 	for (int e = 0; e < PROBE_PERF_COUNT; e++) {
 		double v;

@@ -11,7 +11,8 @@
 #define SUITE_ARGS_MAX	  8
 #define SUITE_REPORTS_MAX 6
 
-/* A REPORT key and the metric its value becomes (scaled). */
+/* A REPORT key and a metric its value goes into (scaled). A key may feed
+ * several metrics; a metric fed by several keys is their sum. */
 struct suite_report_map {
 	const char *key;
 	const char *metric;
@@ -45,10 +46,5 @@ const struct suite_workload *suite_density_workload(void);
  * port substituted ("" when there is no lab). */
 int suite_argv(const struct suite_workload *wl, const char *sink_ip, const char *sink_port,
 	       struct argv *out, struct iso_err *err);
-
-/* The metric a REPORT key of `wl` becomes, and its scale; NULL when the
- * key is kept as "workload.<key>" unscaled. */
-const struct suite_report_map *suite_report_metric(const struct suite_workload *wl,
-						   const char *key);
 
 #endif

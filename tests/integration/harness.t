@@ -2,7 +2,7 @@
 # The harness on the host (root): a native run writes a valid result set;
 # the probes give sane values on known processes (PSS of the mem workload
 # that touched 64 MiB >= 64 MiB, its host tasks = init + workload, perf
-# task-clock > 0); bad input exits 2 with one line; bench doctor runs.
+# task-clock > 0, tasks inside with kernel threads); bad input exits 2 with one line; bench doctor runs.
 . "$(dirname "$0")/../lib/tap.sh"
 bench="$top/build/bench"
 
@@ -17,7 +17,7 @@ json() {
 		exit(eval($ARGV[1]) ? 0 : 1);' "$1" "$2"
 }
 
-echo "1..14"
+echo "1..15"
 
 "$bench" run --backend native --workload ready --reps 3 --out "$tmp/ready" >"$tmp/out" 2>&1
 ok $? "bench run --backend native --workload ready --reps 3 exits 0"
@@ -37,6 +37,12 @@ json "$tmp/mem/results.json" 'fig("native","mem","memory.pss_mib")->[0] >= 64 &&
 ok $? "PSS of the mem workload that touched 64 MiB is >= 64 MiB (and < 80)"
 json "$tmp/mem/results.json" 'fig("native","mem","tasks.host")->[0] == 2 && fig("native","mem","tasks.host_processes")->[0] == 2'
 ok $? "host tasks of a native mem instance: init + workload, one thread each"
+
+# tasks.inside counts every task the workload sees, kernel threads
+# included: natively that is the host's /proc, which has kernel threads.
+"$bench" run --backend native --workload tasks --reps 1 --out "$tmp/tasks" >"$tmp/out" 2>&1
+json "$tmp/tasks/results.json" 'my ($i, $k, $p) = map { fig("native","tasks",$_)->[0] // -1 } qw(tasks.inside tasks.inside_kernel_threads workload.processes); $k > 0 && $p >= 2 && $i >= $k + $p'
+ok $? "tasks.inside = user threads + kernel threads (native sees the host's kernel threads)"
 
 # The network lab: a bulk stream from a native instance's namespace over
 # its veth and the bridge to the sink namespace.
