@@ -1,11 +1,8 @@
-/* Guest kernel command line and KVM availability for VM backends. */
+/* Guest kernel command line for VM backends. */
 #include "backend_guest.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 /* Kernel parameters (Documentation/admin-guide/kernel-parameters.txt):
  * serial console, quiet boot (console output is slow, above all when
@@ -27,16 +24,4 @@ int backend_guest_cmdline(const struct instance *inst, char *buf, size_t cap, st
 	if (n < 0 || (size_t)n >= cap)
 		return iso_err_input(err, -EMSGSIZE, "kernel command line longer than %zu", cap);
 	return 0;
-}
-
-int backend_guest_kvm(char *reason, size_t cap)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	snprintf(reason, cap, "/dev/kvm: %s", strerror(errno));
-	return -ENODEV;
 }

@@ -11,7 +11,4 @@
 /* "console=ttyS0 ... [bench.ip=A/24] -- WORKLOAD ARGS" into buf. */
 int backend_guest_cmdline(const struct instance *inst, char *buf, size_t cap, struct iso_err *err);
 
-/* 0 when /dev/kvm opens read-write; else a reason. */
-int backend_guest_kvm(char *reason, size_t cap);
-
 #endif

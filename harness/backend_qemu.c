@@ -8,6 +8,7 @@
 
 #include "backend_guest.h"
 #include "bench_ctx.h"
+#include "env.h"
 #include "fsutil.h"
 #include "instance.h"
 #include "port_wire.h"
@@ -33,7 +34,7 @@ static int qemu_available(const struct bench_ctx *ctx, char *reason, size_t cap)
 		snprintf(reason, cap, "%s not installed", QEMU_PATH);
 		return -ENOENT;
 	}
-	return backend_guest_kvm(reason, cap);
+	return env_kvm_check(reason, cap);
 }
 
 static void qemu_version(const struct bench_ctx *ctx, char *buf, size_t cap)

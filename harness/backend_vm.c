@@ -7,6 +7,7 @@
 #include "backend_guest.h"
 #include "backend_net.h"
 #include "bench_ctx.h"
+#include "env.h"
 #include "fsutil.h"
 #include "instance.h"
 #include "netlab.h"
@@ -23,7 +24,7 @@ static int vm_available(const struct bench_ctx *ctx, char *reason, size_t cap)
 			return -ENOENT;
 		}
 	}
-	return backend_guest_kvm(reason, cap);
+	return env_kvm_check(reason, cap);
 }
 
 static void vm_version(const struct bench_ctx *ctx, char *buf, size_t cap)

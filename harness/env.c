@@ -29,14 +29,49 @@ const char *env_cgroup_name(enum env_cgroup layout)
 	return names[layout];
 }
 
-enum env_kvm env_kvm(bool emulated)
+/* Whether the "flags" line of /proc/cpuinfo (`text`) has `flag`. */
+static bool cpu_has_flag(const char *text, const char *flag)
+{
+	const char *line = strstr(text, "\nflags");
+	size_t len = strlen(flag);
+
+	if (!line)
+		return false;
+	line = strchr(line, ':');
+	for (const char *p = line; p && *p && *p != '\n'; p++)
+		if (p[-1] == ' ' && !strncmp(p, flag, len) && (p[len] == ' ' || p[len] == '\n'))
+			return true;
+	return false;
+}
+
+int env_kvm_check(char *reason, size_t cap)
 {
 	char text[64 * 1024];
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
-	if (fd < 0)
-		return ENV_KVM_NONE;
+	if (fd < 0) {
+		snprintf(reason, cap, "/dev/kvm: %s", strerror(errno));
+		return -ENODEV;
+	}
 	close(fd);
+	/* KVM proper runs on VT-x or AMD-V. A /dev/kvm without them (e.g.
+	 * kvm_pvm's page-table based virtualization) boots only kernels built
+	 * as its own guests, not the guest image's. */
+	if (fsutil_read("/proc/cpuinfo", text, sizeof(text), NULL) > 0 &&
+	    !cpu_has_flag(text, "vmx") && !cpu_has_flag(text, "svm")) {
+		snprintf(reason, cap,
+			 "/dev/kvm without hardware virtualization: no vmx or svm CPU flag");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+enum env_kvm env_kvm(bool emulated)
+{
+	char text[64 * 1024], reason[128];
+
+	if (env_kvm_check(reason, sizeof(reason)) < 0)
+		return ENV_KVM_NONE;
 	/* QEMU's TCG CPU models are named "QEMU Virtual CPU" (target/i386/cpu.c). */
 	if (emulated || (fsutil_read("/proc/cpuinfo", text, sizeof(text), NULL) > 0 &&
 			 strstr(text, "QEMU Virtual CPU")))

@@ -26,9 +26,14 @@ enum env_kvm {
 enum env_cgroup env_cgroup_layout(void);
 const char *env_cgroup_name(enum env_cgroup layout);
 
-/* KVM as this process sees it; `emulated` is what the caller knows (a run
- * re-executed inside scripts/testvm). A QEMU TCG CPU also counts as
- * emulated. */
+/* 0 when this host has a KVM that boots the guest image: /dev/kvm opens
+ * read-write and the CPU has hardware virtualization (vmx or svm);
+ * otherwise -ENODEV and a one-line reason. */
+int env_kvm_check(char *reason, size_t cap);
+
+/* KVM as this process sees it (ENV_KVM_NONE when env_kvm_check fails); `emulated` is what the
+ * caller knows (a run re-executed inside scripts/testvm). A QEMU TCG CPU also counts as emulated.
+ */
 enum env_kvm env_kvm(bool emulated);
 const char *env_kvm_name(enum env_kvm kvm);
 

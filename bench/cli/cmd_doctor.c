@@ -31,6 +31,7 @@ int cmd_doctor(int argc, char **argv)
 	struct iso_err err = {0};
 	struct runner rn;
 	unsigned int perf = probe_perf_available();
+	char kvm_why[128];
 	int failed = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
@@ -41,7 +42,10 @@ int cmd_doctor(int argc, char **argv)
 	}
 	if (argc > 1)
 		return cli_usage_error("doctor", "unexpected argument '%s'", argv[1]);
-	printf("kvm:     %s\n", env_kvm_name(env_kvm(false)));
+	printf("kvm:     %s", env_kvm_name(env_kvm(false)));
+	if (env_kvm_check(kvm_why, sizeof(kvm_why)) < 0)
+		printf(" (%s)", kvm_why);
+	putchar('\n');
 	printf("cgroups: %s\n", env_cgroup_name(env_cgroup_layout()));
 	printf("perf:   ");
 	for (int i = 0; i < PROBE_PERF_COUNT; i++)

@@ -71,9 +71,9 @@ static const char run_help[] =
 	"  --max N         density: up to N instances at once (--all: 4, emulated 2)\n"
 	"  --nat           network lab behind a masquerading router (not built yet)\n"
 	"\n"
-	"Without /dev/kvm, --all re-runs itself inside the emulated test machine\n"
-	"(scripts/testvm) so every backend shares one environment; results are\n"
-	"then labelled emulated.\n";
+	"Without a usable KVM (/dev/kvm on VT-x or AMD-V), --all re-runs itself\n"
+	"inside the emulated test machine (scripts/testvm) so every backend shares\n"
+	"one environment; results are then labelled emulated.\n";
 
 static int parse_count(const char *s, unsigned int min, unsigned int max, unsigned int *out)
 {
@@ -210,8 +210,9 @@ static int pick_workloads(const char *list, const struct suite_workload **out, s
 	return 0;
 }
 
-/* No /dev/kvm: run the whole suite inside the emulated test machine. */
-static int run_in_testvm(const char *top, int argc, char **argv, const char *out)
+/* No usable KVM (`why`): run the whole suite inside the emulated test
+ * machine. */
+static int run_in_testvm(const char *top, int argc, char **argv, const char *out, const char *why)
 {
 	char testvm[PATH_MAX + 32], bench[PATH_MAX + 32], outarg[PATH_MAX + 8];
 	char *args[64];
@@ -237,8 +238,10 @@ static int run_in_testvm(const char *top, int argc, char **argv, const char *out
 	args[n++] = "--emulated";
 	args[n++] = outarg;
 	args[n] = NULL;
-	printf("bench: no /dev/kvm here: running the whole suite inside the emulated KVM test "
-	       "machine (scripts/testvm); timings are emulated: ratios, not absolute claims\n");
+	printf("bench: no usable KVM here (%s): running the whole suite inside the emulated KVM "
+	       "test machine (scripts/testvm); timings are emulated: ratios, not absolute "
+	       "claims\n",
+	       why);
 	fflush(stdout);
 	execv(testvm, args);
 	return -errno;
@@ -450,7 +453,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = {0};
 	struct iso_err err = {0};
 	struct sigaction sa = {.sa_handler = on_signal};
-	char top[PATH_MAX], out[PATH_MAX + 128];
+	char top[PATH_MAX], out[PATH_MAX + 128], why[128];
 	int r = run_parse(argc, argv, &o);
 
 	if (r < 0)
@@ -473,12 +476,12 @@ int cmd_run(int argc, char **argv)
 	} else {
 		default_out(top, out, sizeof(out));
 	}
-	if (o.all && !o.emulated && env_kvm(false) == ENV_KVM_NONE) {
-		r = run_in_testvm(top, argc, argv, out);
+	if (o.all && !o.emulated && env_kvm_check(why, sizeof(why)) < 0) {
+		r = run_in_testvm(top, argc, argv, out, why);
 		fprintf(stderr,
-			"bench run: no /dev/kvm and no test machine (%s): VM backends will "
+			"bench run: no usable KVM (%s) and no test machine (%s): VM backends will "
 			"be skipped\n",
-			strerror(-r));
+			why, strerror(-r));
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

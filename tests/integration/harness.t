@@ -17,7 +17,7 @@ json() {
 		exit(eval($ARGV[1]) ? 0 : 1);' "$1" "$2"
 }
 
-echo "1..15"
+echo "1..16"
 
 "$bench" run --backend native --workload ready --reps 3 --out "$tmp/ready" >"$tmp/out" 2>&1
 ok $? "bench run --backend native --workload ready --reps 3 exits 0"
@@ -64,3 +64,11 @@ ok $? "unknown command: exit 2"
 "$bench" doctor >"$tmp/doctor" 2>&1
 grep -q '^kvm: ' "$tmp/doctor" && grep -q '^native *runs' "$tmp/doctor"
 ok $? "bench doctor reports KVM and runs the native backend"
+# KVM that boots the guest image needs VT-x or AMD-V: a /dev/kvm without
+# them (kvm_pvm) is no KVM for the VM backends.
+if grep -qw -e vmx -e svm /proc/cpuinfo && [ -c /dev/kvm ]; then
+	grep -Eq '^kvm: +(native|emulated)$' "$tmp/doctor"
+else
+	grep -Eq '^kvm: +none \(' "$tmp/doctor" && grep -Eq '^vm +missing ' "$tmp/doctor"
+fi
+ok $? "bench doctor's KVM verdict agrees with /dev/kvm and the CPU flags ($(grep '^kvm:' "$tmp/doctor"))"
