@@ -14,23 +14,8 @@
 #include <cmocka.h>
 
 #include "bench_port.h"
+#include "port_events.h"
 #include "port_reader.h"
-
-struct seen {
-	struct bench_event ev[4];
-	int n;
-};
-
-static int record(void *ctx, const struct bench_event *ev, struct iso_err *err)
-{
-	struct seen *s = ctx;
-
-	(void)err;
-	if (s->n < 4)
-		s->ev[s->n] = *ev;
-	s->n++;
-	return 0;
-}
 
 static void test_parse_spec(void **state)
 {
@@ -76,7 +61,7 @@ static void test_fd_transport(void **state)
 	assert_int_equal(bench_port_exit(3, &err), 0);
 	close(p[1]);
 
-	port_reader_init(&r, record, &s, NULL, NULL);
+	port_reader_init(&r, seen_record, &s, NULL, NULL);
 	while (port_reader_read(&r, p[0], &err) > 0)
 		;
 	close(p[0]);

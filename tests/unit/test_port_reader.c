@@ -10,61 +10,23 @@
 
 #include <cmocka.h>
 
+#include "port_events.h"
 #include "port_reader.h"
-
-struct seen {
-	struct bench_event ev[8];
-	int n;
-	int rejects;
-	char reject_msg[ISO_ERR_MSG_MAX];
-};
-
-static int record(void *ctx, const struct bench_event *ev, struct iso_err *err)
-{
-	struct seen *s = ctx;
-
-	(void)err;
-	if (s->n < 8)
-		s->ev[s->n] = *ev;
-	s->n++;
-	return 0;
-}
-
-static void note_reject(void *ctx, const struct iso_err *why)
-{
-	struct seen *s = ctx;
-
-	if (s->rejects++ == 0)
-		strcpy(s->reject_msg, why->msg);
-}
-
-static size_t frame(uint8_t *buf, enum bench_msg_type type, const char *key, const char *value,
-		    int status)
-{
-	struct bench_msg m = {.type = type, .status = status};
-	int n;
-
-	if (key)
-		strcpy(m.key, key);
-	if (value)
-		strcpy(m.value, value);
-	n = bench_wire_encode(&m, buf, BENCH_WIRE_FRAME_MAX, NULL);
-	assert_true(n > 0);
-	return (size_t)n;
-}
 
 static void test_split_reads_stamped(void **state)
 {
+	static const struct bench_msg msgs[] = {
+		{.type = BENCH_MSG_READY},
+		{.type = BENCH_MSG_REPORT, .key = "rss_kib", .value = "65536"},
+		{.type = BENCH_MSG_EXIT, .status = 3},
+	};
 	uint8_t buf[3 * BENCH_WIRE_FRAME_MAX];
 	struct port_reader r;
 	struct seen s = {0};
-	size_t n = 0;
+	size_t n = encode_msgs(buf, msgs, 3);
 
 	(void)state;
-	n += frame(buf + n, BENCH_MSG_READY, NULL, NULL, 0);
-	n += frame(buf + n, BENCH_MSG_REPORT, "rss_kib", "65536", 0);
-	n += frame(buf + n, BENCH_MSG_EXIT, NULL, NULL, 3);
-	port_reader_init(&r, record, &s, note_reject, &s);
+	port_reader_init(&r, seen_record, &s, seen_reject, &s);
 	/* Byte by byte, each read at its own time: a message is stamped when
 	 * its last byte arrives. */
 	for (size_t i = 0; i < n; i++)
@@ -82,15 +44,16 @@ static void test_split_reads_stamped(void **state)
 
 static void test_garbage_one_message_then_resync(void **state)
 {
-	uint8_t buf[64];
+	static const struct bench_msg ready = {.type = BENCH_MSG_READY};
+	uint8_t buf[7 + BENCH_WIRE_FRAME_MAX];
 	struct port_reader r;
 	struct seen s = {0};
 	size_t n;
 
 	(void)state;
 	memcpy(buf, "garbage", 7);
-	n = 7 + frame(buf + 7, BENCH_MSG_READY, NULL, NULL, 0);
-	port_reader_init(&r, record, &s, note_reject, &s);
+	n = 7 + encode_msgs(buf + 7, &ready, 1);
+	port_reader_init(&r, seen_record, &s, seen_reject, &s);
 	assert_int_equal(port_reader_feed(&r, buf, n, 1, NULL), 0);
 	assert_int_equal(s.rejects, 1); /* one line for the whole run */
 	assert_int_equal(r.rejected, 7);
@@ -101,16 +64,18 @@ static void test_garbage_one_message_then_resync(void **state)
 
 static void test_exit_must_be_last(void **state)
 {
+	static const struct bench_msg msgs[] = {
+		{.type = BENCH_MSG_EXIT, .status = 0},
+		{.type = BENCH_MSG_EXIT, .status = 1},
+		{.type = BENCH_MSG_READY},
+	};
 	uint8_t buf[3 * BENCH_WIRE_FRAME_MAX];
 	struct port_reader r;
 	struct seen s = {0};
-	size_t n = 0;
+	size_t n = encode_msgs(buf, msgs, 3);
 
 	(void)state;
-	n += frame(buf + n, BENCH_MSG_EXIT, NULL, NULL, 0);
-	n += frame(buf + n, BENCH_MSG_EXIT, NULL, NULL, 1);
-	n += frame(buf + n, BENCH_MSG_READY, NULL, NULL, 0);
-	port_reader_init(&r, record, &s, NULL, NULL);
+	port_reader_init(&r, seen_record, &s, NULL, NULL);
 	assert_int_equal(port_reader_feed(&r, buf, n, 1, NULL), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(r.exit_status, 0);
@@ -120,15 +85,16 @@ static void test_exit_must_be_last(void **state)
 
 static void test_truncated_stream(void **state)
 {
+	static const struct bench_msg report = {
+		.type = BENCH_MSG_REPORT, .key = "k", .value = "12345"};
 	uint8_t buf[BENCH_WIRE_FRAME_MAX];
 	struct port_reader r;
 	struct seen s = {0};
 	struct iso_err err = {0};
-	size_t n;
+	size_t n = encode_msgs(buf, &report, 1);
 
 	(void)state;
-	n = frame(buf, BENCH_MSG_REPORT, "k", "12345", 0);
-	port_reader_init(&r, record, &s, note_reject, &s);
+	port_reader_init(&r, seen_record, &s, seen_reject, &s);
 	assert_int_equal(port_reader_feed(&r, buf, n - 2, 1, NULL), 0);
 	assert_int_equal(port_reader_finish(&r, &err), -EPROTO);
 	assert_non_null(strstr(err.msg, "stream ended inside a frame"));
@@ -145,13 +111,13 @@ static int fail_cb(void *ctx, const struct bench_event *ev, struct iso_err *err)
 
 static void test_callback_error_stops(void **state)
 {
+	static const struct bench_msg ready = {.type = BENCH_MSG_READY};
 	uint8_t buf[BENCH_WIRE_FRAME_MAX];
 	struct port_reader r;
 	struct iso_err err = {0};
-	size_t n;
+	size_t n = encode_msgs(buf, &ready, 1);
 
 	(void)state;
-	n = frame(buf, BENCH_MSG_READY, NULL, NULL, 0);
 	port_reader_init(&r, fail_cb, NULL, NULL, NULL);
 	assert_int_equal(port_reader_feed(&r, buf, n, 1, &err), -ENOSPC);
 	assert_string_equal(err.msg, "consumer full");
@@ -159,18 +125,20 @@ static void test_callback_error_stops(void **state)
 
 static void test_read_and_forward(void **state)
 {
+	static const struct bench_msg msgs[] = {
+		{.type = BENCH_MSG_REPORT, .key = "ns_per_call", .value = "41.5"},
+		{.type = BENCH_MSG_EXIT, .status = 7},
+	};
 	uint8_t buf[2 * BENCH_WIRE_FRAME_MAX];
 	int port[2], events[2];
 	struct port_reader r;
 	char line[256];
 	ssize_t got;
-	size_t n = 0;
+	size_t n = encode_msgs(buf, msgs, 2);
 
 	(void)state;
 	assert_int_equal(pipe(port), 0);
 	assert_int_equal(pipe(events), 0);
-	n += frame(buf + n, BENCH_MSG_REPORT, "ns_per_call", "41.5", 0);
-	n += frame(buf + n, BENCH_MSG_EXIT, NULL, NULL, 7);
 	assert_int_equal(write(port[1], buf, n), (ssize_t)n);
 	close(port[1]);
 	port_reader_init(&r, port_reader_forward, &events[1], NULL, NULL);

@@ -14,56 +14,55 @@
 
 #define EPS 1e-9
 
-static void test_summary_three(void **state)
+/* Hand-computed summaries: type-7 percentiles, raw MAD, sample stddev;
+ * the bootstrap interval of the median lies within [min, max] around it. */
+static void test_summary_known(void **state)
 {
-	const double x[] = {12.4, 11.9, 12.1};
-	struct stats_summary s;
-	struct iso_err err = {0};
+	static const struct {
+		double x[4];
+		size_t n;
+		double level, median, min, max, p25, p75, mad, mean, stddev;
+	} cases[] = {
+		/* p25 at h = 0.5 between 11.9 and 12.1, p75 between 12.1 and
+		 * 12.4; |x - 12.1| = {0.3, 0.2, 0} -> 0.2; stddev
+		 * sqrt((0.38 / 3) / 2) */
+		{{12.4, 11.9, 12.1},
+		 3,
+		 0.95,
+		 12.1,
+		 11.9,
+		 12.4,
+		 12.0,
+		 12.25,
+		 0.2,
+		 36.4 / 3,
+		 0.25166114784235832},
+		/* even n: the median interpolates; stddev sqrt(5 / 3) */
+		{{4, 1, 3, 2}, 4, 0.9, 2.5, 1, 4, 1.75, 3.25, 1.0, 2.5, 1.2909944487358056},
+		/* one sample: no spread, the interval is the sample */
+		{{7.5}, 1, 0.95, 7.5, 7.5, 7.5, 7.5, 7.5, 0, 7.5, 0},
+	};
 
 	(void)state;
-	assert_int_equal(stats_summarize(x, 3, 0.95, &s, &err), 0);
-	assert_int_equal(s.n, 3);
-	assert_near(s.median, 12.1, EPS);
-	assert_near(s.min, 11.9, EPS);
-	assert_near(s.max, 12.4, EPS);
-	/* type 7: p25 at h = 0.5 between 11.9 and 12.1; p75 between 12.1 and 12.4 */
-	assert_near(s.p25, 12.0, EPS);
-	assert_near(s.p75, 12.25, EPS);
-	/* |x - 12.1| = {0.3, 0.2, 0} -> 0.2 */
-	assert_near(s.mad, 0.2, EPS);
-	assert_near(s.mean, 36.4 / 3, EPS);
-	/* sum of squared deviations = 0.126667, / 2, sqrt */
-	assert_near(s.stddev, sqrt((0.38 / 3) / 2), 1e-6);
-	assert_near(s.ci_level, 0.95, EPS);
-	assert_true(s.ci_lo <= s.median && s.median <= s.ci_hi);
-	assert_true(s.ci_lo >= s.min && s.ci_hi <= s.max);
-}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct stats_summary s;
+		struct iso_err err = {0};
 
-static void test_summary_even(void **state)
-{
-	const double x[] = {4, 1, 3, 2};
-	struct stats_summary s;
-
-	(void)state;
-	assert_int_equal(stats_summarize(x, 4, 0.9, &s, NULL), 0);
-	assert_near(s.median, 2.5, EPS);
-	assert_near(s.p25, 1.75, EPS);
-	assert_near(s.p75, 3.25, EPS);
-	assert_near(s.mad, 1.0, EPS);
-	assert_near(s.mean, 2.5, EPS);
-}
-
-static void test_summary_single(void **state)
-{
-	const double x[] = {7.5};
-	struct stats_summary s;
-
-	(void)state;
-	assert_int_equal(stats_summarize(x, 1, 0.95, &s, NULL), 0);
-	assert_near(s.median, 7.5, EPS);
-	assert_near(s.stddev, 0, EPS);
-	assert_near(s.ci_lo, 7.5, EPS);
-	assert_near(s.ci_hi, 7.5, EPS);
+		assert_int_equal(stats_summarize(cases[i].x, cases[i].n, cases[i].level, &s, &err),
+				 0);
+		assert_int_equal(s.n, cases[i].n);
+		assert_near(s.median, cases[i].median, EPS);
+		assert_near(s.min, cases[i].min, EPS);
+		assert_near(s.max, cases[i].max, EPS);
+		assert_near(s.p25, cases[i].p25, EPS);
+		assert_near(s.p75, cases[i].p75, EPS);
+		assert_near(s.mad, cases[i].mad, EPS);
+		assert_near(s.mean, cases[i].mean, EPS);
+		assert_near(s.stddev, cases[i].stddev, EPS);
+		assert_near(s.ci_level, cases[i].level, EPS);
+		assert_true(s.ci_lo <= s.median && s.median <= s.ci_hi);
+		assert_true(s.ci_lo >= s.min && s.ci_hi <= s.max);
+	}
 }
 
 static void test_summary_deterministic_and_sensible(void **state)
@@ -196,9 +195,7 @@ static void test_ratio(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_summary_three),
-		cmocka_unit_test(test_summary_even),
-		cmocka_unit_test(test_summary_single),
+		cmocka_unit_test(test_summary_known),
 		cmocka_unit_test(test_summary_deterministic_and_sensible),
 		cmocka_unit_test(test_summary_rejects_bad_input),
 		cmocka_unit_test(test_percentile),
