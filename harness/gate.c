@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,21 +26,36 @@ void gate_config_destroy(struct gate_config *cfg)
 	free(cfg);
 }
 
-/* Validation helpers: every message reads "<file>: <field>: <problem>". */
-static int bad(const char *path, const char *field, const char *problem, struct iso_err *err)
+/* Validation helpers: every message reads "<file>: <field>: <problem>",
+ * the field spelled "<at>.<name>" ("bounds[2].max"); either part may be
+ * empty. */
+static int bad(const char *path, const char *at, const char *name, const char *problem,
+	       struct iso_err *err)
 {
-	return iso_err_input(err, -EINVAL, "%s: %s: %s", path, field, problem);
+	return iso_err_input(err, -EINVAL, "%s: %s%s%s: %s", path, at, at[0] && name[0] ? "." : "",
+			     name, problem);
 }
 
-static int get_number(const char *path, const cJSON *obj, const char *name, const char *field,
+static int get_number(const char *path, const cJSON *obj, const char *at, const char *name,
 		      double *out, struct iso_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 
 	if (!cJSON_IsNumber(v))
-		return bad(path, field, v ? "not a number" : "missing", err);
+		return bad(path, at, name, v ? "not a number" : "missing", err);
 	*out = v->valuedouble;
 	return 0;
+}
+
+/* A number in [0, 1) when `zero_ok`, else in (0, 1). */
+static int get_fraction(const char *path, const cJSON *obj, const char *at, const char *name,
+			bool zero_ok, double *out, struct iso_err *err)
+{
+	int r = get_number(path, obj, at, name, out, err);
+
+	if (r == 0 && !((zero_ok ? *out >= 0 : *out > 0) && *out < 1))
+		r = bad(path, at, name, zero_ok ? "not in [0, 1)" : "not in (0, 1)", err);
+	return r;
 }
 
 static int get_pattern(const char *path, const cJSON *obj, const char *field, char **out,
@@ -48,56 +64,70 @@ static int get_pattern(const char *path, const cJSON *obj, const char *field, ch
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "metric");
 
 	if (!cJSON_IsString(v) || !v->valuestring[0])
-		return bad(path, field, "no metric pattern", err);
+		return bad(path, field, "", "no metric pattern", err);
 	*out = strdup(v->valuestring);
 	if (!*out)
 		return iso_err_set(err, -ENOMEM, "load %s", path);
 	return 0;
 }
 
-static int load_effects(const char *path, const cJSON *list, struct gate_config *cfg,
-			struct iso_err *err)
+/* Rules begin with their pattern: load_rules() reads it through a
+ * pointer to the rule (C11 6.7.2.1p15). */
+_Static_assert(offsetof(struct gate_effect, pattern) == 0, "pattern first");
+_Static_assert(offsetof(struct gate_bound, pattern) == 0, "pattern first");
+
+/* The rest of one rule (after its pattern) into `item`; `field` names
+ * it ("bounds[2]"). */
+typedef int (*load_rule_fn)(const char *path, const cJSON *e, void *item, const char *field,
+			    struct iso_err *err);
+
+/* A list of rules ({"metric": pattern, ...}) into a new array of `n`
+ * items of `size` bytes, each starting with its pattern. The count grows
+ * before each rule is read so that gate_config_destroy() frees a
+ * half-read one too. */
+static int load_rules(const char *path, const cJSON *list, const char *name, size_t size,
+		      void **arr, size_t *n, load_rule_fn rest, struct iso_err *err)
 {
 	const cJSON *e;
 	char field[64];
 	int r;
 
 	if (!cJSON_IsArray(list))
-		return bad(path, "min_effect", "not an array", err);
-	cfg->effects = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*cfg->effects));
-	if (!cfg->effects)
+		return bad(path, "", name, "not an array", err);
+	*arr = calloc((size_t)cJSON_GetArraySize(list) + 1, size);
+	if (!*arr)
 		return iso_err_set(err, -ENOMEM, "load %s", path);
 	cJSON_ArrayForEach(e, list)
 	{
-		struct gate_effect *g = &cfg->effects[cfg->n_effects];
+		void *item = (char *)*arr + *n * size;
 
-		snprintf(field, sizeof(field), "min_effect[%zu]", cfg->n_effects);
-		r = get_pattern(path, e, field, &g->pattern, err);
+		snprintf(field, sizeof(field), "%s[%zu]", name, (*n)++);
+		r = get_pattern(path, e, field, item, err);
+		if (r == 0)
+			r = rest(path, e, item, field, err);
 		if (r < 0)
 			return r;
-		cfg->n_effects++;
-		snprintf(field, sizeof(field), "min_effect[%zu].effect", cfg->n_effects - 1);
-		r = get_number(path, e, "effect", field, &g->effect, err);
-		if (r < 0)
-			return r;
-		if (!(g->effect >= 0 && g->effect < 1))
-			return bad(path, field, "not in [0, 1)", err);
 	}
 	return 0;
 }
 
-static int load_bound(const char *path, const cJSON *b, struct gate_bound *g, size_t i,
+static int load_effect(const char *path, const cJSON *e, void *item, const char *field,
+		       struct iso_err *err)
+{
+	struct gate_effect *g = item;
+
+	return get_fraction(path, e, field, "effect", true, &g->effect, err);
+}
+
+static int load_bound(const char *path, const cJSON *b, void *item, const char *field,
 		      struct iso_err *err)
 {
 	const cJSON *max = cJSON_GetObjectItemCaseSensitive(b, "max");
-	char field[64];
-	int r;
+	struct gate_bound *g = item;
+	int r = get_number(path, b, field, "min", &g->min, err);
 
-	snprintf(field, sizeof(field), "bounds[%zu].min", i);
-	r = get_number(path, b, "min", field, &g->min, err);
 	if (r < 0)
 		return r;
-	snprintf(field, sizeof(field), "bounds[%zu].max", i);
 	if (cJSON_IsString(max)) {
 		g->max_env = strdup(max->valuestring);
 		if (!g->max_env)
@@ -105,60 +135,35 @@ static int load_bound(const char *path, const cJSON *b, struct gate_bound *g, si
 		g->max = INFINITY;
 		return 0;
 	}
-	r = get_number(path, b, "max", field, &g->max, err);
-	if (r < 0)
-		return r;
-	if (!(g->min <= g->max))
-		return bad(path, field, "below min", err);
-	return 0;
-}
-
-static int load_bounds(const char *path, const cJSON *list, struct gate_config *cfg,
-		       struct iso_err *err)
-{
-	const cJSON *b;
-	char field[64];
-	int r;
-
-	if (!cJSON_IsArray(list))
-		return bad(path, "bounds", "not an array", err);
-	cfg->bounds = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*cfg->bounds));
-	if (!cfg->bounds)
-		return iso_err_set(err, -ENOMEM, "load %s", path);
-	cJSON_ArrayForEach(b, list)
-	{
-		snprintf(field, sizeof(field), "bounds[%zu]", cfg->n_bounds);
-		r = get_pattern(path, b, field, &cfg->bounds[cfg->n_bounds].pattern, err);
-		if (r < 0)
-			return r;
-		cfg->n_bounds++;
-		r = load_bound(path, b, &cfg->bounds[cfg->n_bounds - 1], cfg->n_bounds - 1, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	r = get_number(path, b, field, "max", &g->max, err);
+	if (r == 0 && !(g->min <= g->max))
+		r = bad(path, field, "max", "below min", err);
+	return r;
 }
 
 static int load_config(const char *path, const cJSON *doc, struct gate_config *cfg,
 		       struct iso_err *err)
 {
 	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
+	void *effects = NULL, *bounds = NULL;
 	int r;
 
 	if (!cJSON_IsString(schema) || strcmp(schema->valuestring, GATE_THRESHOLDS_SCHEMA) != 0)
-		return bad(path, "schema", "not " GATE_THRESHOLDS_SCHEMA, err);
-	r = get_number(path, doc, "alpha", "alpha", &cfg->alpha, err);
-	if (r == 0 && !(cfg->alpha > 0 && cfg->alpha < 1))
-		r = bad(path, "alpha", "not in (0, 1)", err);
+		return bad(path, "", "schema", "not " GATE_THRESHOLDS_SCHEMA, err);
+	r = get_fraction(path, doc, "", "alpha", false, &cfg->alpha, err);
 	if (r == 0)
-		r = get_number(path, doc, "ci_level", "ci_level", &cfg->ci_level, err);
-	if (r == 0 && !(cfg->ci_level > 0 && cfg->ci_level < 1))
-		r = bad(path, "ci_level", "not in (0, 1)", err);
-	if (r == 0)
-		r = load_effects(path, cJSON_GetObjectItemCaseSensitive(doc, "min_effect"), cfg,
-				 err);
-	if (r == 0)
-		r = load_bounds(path, cJSON_GetObjectItemCaseSensitive(doc, "bounds"), cfg, err);
+		r = get_fraction(path, doc, "", "ci_level", false, &cfg->ci_level, err);
+	if (r == 0) {
+		r = load_rules(path, cJSON_GetObjectItemCaseSensitive(doc, "min_effect"),
+			       "min_effect", sizeof(*cfg->effects), &effects, &cfg->n_effects,
+			       load_effect, err);
+		cfg->effects = effects;
+	}
+	if (r == 0) {
+		r = load_rules(path, cJSON_GetObjectItemCaseSensitive(doc, "bounds"), "bounds",
+			       sizeof(*cfg->bounds), &bounds, &cfg->n_bounds, load_bound, err);
+		cfg->bounds = bounds;
+	}
 	return r;
 }
 

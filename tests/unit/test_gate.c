@@ -278,25 +278,50 @@ static void test_effects_from_file(void **state)
 	assert_near(cfg->alpha, 0.01, 1e-12);
 }
 
+/* Each bad thresholds file is refused with "<file>: <field>: <problem>"
+ * and nothing half-loaded survives (ASan would see a leak). */
 static void test_bad_thresholds(void **state)
 {
-	char path[] = "/tmp/test_gate.XXXXXX";
-	struct gate_config *cfg = NULL;
-	struct iso_err err = {0};
-	char want[256];
-	int fd = mkstemp(path);
-	const char *doc = "{\"schema\":\"isobench-thresholds/1\",\"alpha\":0.01,\"ci_level\":0.99,"
-			  "\"min_effect\":[{\"metric\":\"x\",\"effect\":-1}],\"bounds\":[]}";
+#define HEAD "{\"schema\":\"isobench-thresholds/1\",\"alpha\":0.01,\"ci_level\":0.99,"
+	static const struct {
+		const char *doc, *want;
+	} cases[] = {
+		{HEAD "\"min_effect\":[{\"metric\":\"x\",\"effect\":-1}],\"bounds\":[]}",
+		 "min_effect[0].effect: not in [0, 1)"},
+		{HEAD "\"min_effect\":[{\"metric\":\"x\",\"effect\":0},{\"metric\":\"y\"}],"
+		      "\"bounds\":[]}",
+		 "min_effect[1].effect: missing"},
+		{HEAD "\"min_effect\":[],\"bounds\":{}}", "bounds: not an array"},
+		{HEAD "\"min_effect\":[],\"bounds\":[{\"metric\":\"m\",\"min\":0,"
+		      "\"max\":\"memory_mib\"},{\"min\":0,\"max\":1}]}",
+		 "bounds[1]: no metric pattern"},
+		{HEAD "\"min_effect\":[],\"bounds\":[{\"metric\":\"a\",\"min\":0,\"max\":1},"
+		      "{\"metric\":\"b\",\"min\":2,\"max\":1}]}",
+		 "bounds[1].max: below min"},
+		{"{\"schema\":\"isobench-thresholds/2\"}", "schema: not isobench-thresholds/1"},
+		{"{\"schema\":\"isobench-thresholds/1\",\"alpha\":0}", "alpha: not in (0, 1)"},
+		{"{\"schema\":\"isobench-thresholds/1\",\"alpha\":0.01}", "ci_level: missing"},
+	};
+#undef HEAD
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
-	close(fd);
-	assert_int_equal(gate_config_load(path, &cfg, &err), -EINVAL);
-	snprintf(want, sizeof(want), "%s: min_effect[0].effect: not in [0, 1)", path);
-	assert_string_equal(err.msg, want);
-	assert_null(cfg);
-	unlink(path);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[] = "/tmp/test_gate.XXXXXX";
+		struct gate_config *cfg = NULL;
+		struct iso_err err = {0};
+		char want[256];
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, cases[i].doc, strlen(cases[i].doc)),
+				 (ssize_t)strlen(cases[i].doc));
+		close(fd);
+		assert_int_equal(gate_config_load(path, &cfg, &err), -EINVAL);
+		unlink(path);
+		snprintf(want, sizeof(want), "%s: %s", path, cases[i].want);
+		assert_string_equal(err.msg, want);
+		assert_null(cfg);
+	}
 }
 
 int main(void)
