@@ -7,6 +7,25 @@
 
 #include "cleanup.h"
 
+typedef void (*text_fn)(FILE *f, const char *s);
+
+/* open, text escaped by `esc`, close. */
+static void put(FILE *f, text_fn esc, const char *open, const char *text, const char *close)
+{
+	fputs(open, f);
+	esc(f, text);
+	fputs(close, f);
+}
+
+/* A table row's cells, each wrapped in `open_l` (left-aligned) or
+ * `open_r` (right-aligned) and `close`. */
+static void put_cells(FILE *f, text_fn esc, const char *const *cells, const char *align, size_t n,
+		      const char *open_l, const char *open_r, const char *close)
+{
+	for (size_t i = 0; i < n; i++)
+		put(f, esc, align[i] == 'r' ? open_r : open_l, cells[i], close);
+}
+
 /* ---- Markdown -------------------------------------------------------- */
 
 /* Backslash-escape what Markdown would read as emphasis or a table cell
@@ -22,9 +41,7 @@ static void md_text(FILE *f, const char *s)
 
 static void md_begin(FILE *f, const char *title)
 {
-	fputs("# ", f);
-	md_text(f, title);
-	fputs("\n\n", f);
+	put(f, md_text, "# ", title, "\n\n");
 }
 
 static void md_end(FILE *f)
@@ -34,22 +51,18 @@ static void md_end(FILE *f)
 
 static void md_heading(FILE *f, int level, const char *text)
 {
-	fprintf(f, "%.*s ", level + 1, "######");
-	md_text(f, text);
-	fputs("\n\n", f);
+	fprintf(f, "%.*s", level + 1, "######");
+	put(f, md_text, " ", text, "\n\n");
 }
 
 static void md_para(FILE *f, const char *text)
 {
-	md_text(f, text);
-	fputs("\n\n", f);
+	put(f, md_text, "", text, "\n\n");
 }
 
 static void md_banner(FILE *f, const char *text)
 {
-	fputs("> **⚠ Warning:** ", f);
-	md_text(f, text);
-	fputs("\n\n", f);
+	put(f, md_text, "> **⚠ Warning:** ", text, "\n\n");
 }
 
 static int md_chart(FILE *f, const char *dir, const char *name, const char *caption,
@@ -57,35 +70,24 @@ static int md_chart(FILE *f, const char *dir, const char *name, const char *capt
 {
 	(void)dir;
 	(void)err;
-	fputs("![", f);
-	md_text(f, caption);
-	fprintf(f, "](%s.svg)\n\n*", name);
-	md_text(f, caption);
-	fprintf(f, "* ([PNG](%s.png), [data](%s.dat))\n\n", name, name);
+	put(f, md_text, "![", caption, "](");
+	fprintf(f, "%s.svg)\n\n", name);
+	put(f, md_text, "*", caption, "* (");
+	fprintf(f, "[PNG](%s.png), [data](%s.dat))\n\n", name, name);
 	return 0;
-}
-
-static void md_table_begin(FILE *f, const char *const *cols, const char *align, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		fputs("| ", f);
-		md_text(f, cols[i]);
-		fputc(' ', f);
-	}
-	fputs("|\n", f);
-	for (size_t i = 0; i < n; i++)
-		fputs(align[i] == 'r' ? "|---:" : "|---", f);
-	fputs("|\n", f);
 }
 
 static void md_table_row(FILE *f, const char *const *cells, const char *align, size_t n)
 {
-	(void)align;
-	for (size_t i = 0; i < n; i++) {
-		fputs("| ", f);
-		md_text(f, cells[i]);
-		fputc(' ', f);
-	}
+	put_cells(f, md_text, cells, align, n, "| ", "| ", " ");
+	fputs("|\n", f);
+}
+
+static void md_table_begin(FILE *f, const char *const *cols, const char *align, size_t n)
+{
+	md_table_row(f, cols, align, n);
+	for (size_t i = 0; i < n; i++)
+		fputs(align[i] == 'r' ? "|---:" : "|---", f);
 	fputs("|\n", f);
 }
 
@@ -132,9 +134,10 @@ static void html_text(FILE *f, const char *s)
 
 static void html_begin(FILE *f, const char *title)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
-	html_text(f, title);
-	fputs("</title>\n<style>\n"
+	put(f, html_text,
+	    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", title,
+	    "</title>\n");
+	fputs("<style>\n"
 	      "body{font-family:system-ui,sans-serif;max-width:62rem;margin:2rem auto;"
 	      "padding:0 1rem;line-height:1.5;color:#222}\n"
 	      "table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}\n"
@@ -144,10 +147,9 @@ static void html_begin(FILE *f, const char *title)
 	      "figcaption{font-size:.9rem;color:#555}\n"
 	      ".banner{background:#fff3cd;border:2px solid #e0a800;padding:.75rem 1rem;"
 	      "font-weight:600}\n"
-	      "</style>\n</head>\n<body>\n<h1>",
+	      "</style>\n</head>\n<body>\n",
 	      f);
-	html_text(f, title);
-	fputs("</h1>\n", f);
+	put(f, html_text, "<h1>", title, "</h1>\n");
 }
 
 static void html_end(FILE *f)
@@ -157,23 +159,21 @@ static void html_end(FILE *f)
 
 static void html_heading(FILE *f, int level, const char *text)
 {
-	fprintf(f, "<h%d>", level + 1);
-	html_text(f, text);
-	fprintf(f, "</h%d>\n", level + 1);
+	char open[] = "<h0>", close[] = "</h0>\n";
+
+	/* h2..h6: h1 is the page title */
+	open[2] = close[3] = (char)('1' + (level < 5 ? level : 5));
+	put(f, html_text, open, text, close);
 }
 
 static void html_para(FILE *f, const char *text)
 {
-	fputs("<p>", f);
-	html_text(f, text);
-	fputs("</p>\n", f);
+	put(f, html_text, "<p>", text, "</p>\n");
 }
 
 static void html_banner(FILE *f, const char *text)
 {
-	fputs("<p class=\"banner\" role=\"alert\">⚠ ", f);
-	html_text(f, text);
-	fputs("</p>\n", f);
+	put(f, html_text, "<p class=\"banner\" role=\"alert\">⚠ ", text, "</p>\n");
 }
 
 /* RFC 4648 section 4 base64 of buf into f. */
@@ -220,36 +220,23 @@ static int html_chart(FILE *f, const char *dir, const char *name, const char *ca
 		return iso_err_set(err, -ENOMEM, "report: read %s", path);
 	if (fread(buf, 1, (size_t)len, in) != (size_t)len)
 		return iso_err_set(err, -EIO, "report: read %s", path);
-	fputs("<figure>\n<img alt=\"", f);
-	html_text(f, caption);
-	fputs("\" src=\"data:image/svg+xml;base64,", f);
+	put(f, html_text, "<figure>\n<img alt=\"", caption, "\" src=\"data:image/svg+xml;base64,");
 	base64_write(f, buf, (size_t)len);
-	fputs("\">\n<figcaption>", f);
-	html_text(f, caption);
-	fputs("</figcaption>\n</figure>\n", f);
+	put(f, html_text, "\">\n<figcaption>", caption, "</figcaption>\n</figure>\n");
 	return 0;
 }
 
 static void html_table_begin(FILE *f, const char *const *cols, const char *align, size_t n)
 {
-	(void)align;
 	fputs("<table>\n<thead><tr>", f);
-	for (size_t i = 0; i < n; i++) {
-		fputs("<th>", f);
-		html_text(f, cols[i]);
-		fputs("</th>", f);
-	}
+	put_cells(f, html_text, cols, align, n, "<th>", "<th>", "</th>");
 	fputs("</tr></thead>\n<tbody>\n", f);
 }
 
 static void html_table_row(FILE *f, const char *const *cells, const char *align, size_t n)
 {
 	fputs("<tr>", f);
-	for (size_t i = 0; i < n; i++) {
-		fputs(align[i] == 'r' ? "<td class=\"r\">" : "<td>", f);
-		html_text(f, cells[i]);
-		fputs("</td>", f);
-	}
+	put_cells(f, html_text, cells, align, n, "<td>", "<td class=\"r\">", "</td>");
 	fputs("</tr>\n", f);
 }
 
