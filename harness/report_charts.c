@@ -50,11 +50,6 @@ static void put_value(FILE *f, double v)
 		fprintf(f, " -");
 }
 
-static const char *const wl_ready[] = {"ready", NULL};
-static const char *const wl_memory[] = {"ready", "mem", NULL};
-static const char *const wl_tasks_host[] = {"ready", "tasks", NULL};
-static const char *const wl_tasks_inside[] = {"tasks", NULL};
-
 /* Startup per backend: box (p25-p75), whiskers (min-max), median, and
  * every sample as a jittered point (data set index 1). */
 static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
@@ -63,7 +58,7 @@ static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
 
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct results_figure *f = report_ctx_find(
-			ctx, &ctx->series[i], "startup.ready_ms", 1, wl_ready, true);
+			ctx, &ctx->series[i], "startup.ready_ms", 1, report_wl_ready, true);
 		const struct stats_summary *s;
 
 		if (!f)
@@ -84,7 +79,7 @@ static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
 	o->rows = 0;
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct results_figure *f = report_ctx_find(
-			ctx, &ctx->series[i], "startup.ready_ms", 1, wl_ready, true);
+			ctx, &ctx->series[i], "startup.ready_ms", 1, report_wl_ready, true);
 
 		if (!f)
 			continue;
@@ -112,13 +107,13 @@ static void data_memory(const struct report_ctx *ctx, struct chart_out *o)
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct report_series *s = &ctx->series[i];
 		double pss = report_median(
-			report_ctx_find(ctx, s, "memory.pss_mib", 1, wl_memory, true));
+			report_ctx_find(ctx, s, "memory.pss_mib", 1, report_wl_memory, true));
 		double guest = report_median(
-			report_ctx_find(ctx, s, "memory.guest_ram_mib", 1, wl_memory, true));
+			report_ctx_find(ctx, s, "memory.guest_ram_mib", 1, report_wl_memory, true));
 		double mon = report_median(
-			report_ctx_find(ctx, s, "memory.monitor_mib", 1, wl_memory, true));
+			report_ctx_find(ctx, s, "memory.monitor_mib", 1, report_wl_memory, true));
 		double cg = report_median(
-			report_ctx_find(ctx, s, "memory.cgroup_mib", 1, wl_memory, true));
+			report_ctx_find(ctx, s, "memory.cgroup_mib", 1, report_wl_memory, true));
 		double g = isfinite(guest) ? guest : 0, m = isfinite(mon) ? mon : 0;
 		double procs, kernel, total;
 
@@ -163,9 +158,9 @@ static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
 	for (size_t i = 0; i < ctx->n_series; i++) {
 		const struct report_series *s = &ctx->series[i];
 		double host = report_median(
-			report_ctx_find(ctx, s, "tasks.host", 1, wl_tasks_host, true));
+			report_ctx_find(ctx, s, "tasks.host", 1, report_wl_tasks_host, true));
 		double inside = report_median(
-			report_ctx_find(ctx, s, "tasks.inside", 1, wl_tasks_inside, true));
+			report_ctx_find(ctx, s, "tasks.inside", 1, report_wl_tasks_inside, true));
 
 		if (!isfinite(host) && !isfinite(inside))
 			continue;
@@ -329,13 +324,13 @@ static void data_density(const struct report_ctx *ctx, struct chart_out *o, cons
 
 static void data_density_startup(const struct report_ctx *ctx, struct chart_out *o)
 {
-	data_density(ctx, o, "startup.ready_ms", wl_ready);
+	data_density(ctx, o, "startup.ready_ms", report_wl_ready);
 	param_add(o, "ylab='time to READY of the last instance (ms)'; what='Startup'; ");
 }
 
 static void data_density_memory(const struct report_ctx *ctx, struct chart_out *o)
 {
-	data_density(ctx, o, "memory.pss_mib", wl_memory);
+	data_density(ctx, o, "memory.pss_mib", report_wl_memory);
 	param_add(o, "ylab='host PSS of the last instance (MiB)'; what='Memory'; ");
 }
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,24 +46,64 @@ const char *report_claim_title(int claim)
 	return claim_titles[claim];
 }
 
-static const char *const wl_ready[] = {"ready", NULL};
-static const char *const wl_memory[] = {"ready", "mem", NULL};
-static const char *const wl_tasks_host[] = {"ready", "tasks", NULL};
-static const char *const wl_tasks_inside[] = {"tasks", NULL};
+/* The figures the claims speak about. */
+enum fig {
+	F_READY,
+	F_PSS,
+	F_GUEST_RAM,
+	F_MONITOR,
+	F_CGROUP,
+	F_HOST,
+	F_HOST_PROCS,
+	F_INSIDE,
+	F_INSIDE_KTHREADS,
+	F_STREAM,
+	F_RR_P50,
+	F_COUNT,
+};
 
-/* Median of `metric` for `backend` in the primary set, NAN when absent. */
-static const struct results_figure *fig(const struct report_ctx *ctx, const char *backend,
-					const char *metric, const char *const *workloads)
+static const struct {
+	const char *metric;
+	const char *const *workloads; /* NULL: any */
+} fig_src[F_COUNT] = {
+	[F_READY] = {"startup.ready_ms", report_wl_ready},
+	[F_PSS] = {"memory.pss_mib", report_wl_memory},
+	[F_GUEST_RAM] = {"memory.guest_ram_mib", report_wl_memory},
+	[F_MONITOR] = {"memory.monitor_mib", report_wl_memory},
+	[F_CGROUP] = {"memory.cgroup_mib", report_wl_memory},
+	[F_HOST] = {"tasks.host", report_wl_tasks_host},
+	[F_HOST_PROCS] = {"tasks.host_processes", report_wl_tasks_host},
+	[F_INSIDE] = {"tasks.inside", report_wl_tasks_inside},
+	[F_INSIDE_KTHREADS] = {"tasks.inside_kernel_threads", report_wl_tasks_inside},
+	[F_STREAM] = {"net.stream_tx_gbps", NULL},
+	[F_RR_P50] = {"net.rr_p50_us", NULL},
+};
+
+/* One claim being answered: the medians of the project's three backends
+ * in the primary set (NAN where not measured) and the text so far. */
+struct claim {
+	const struct report_ctx *ctx;
+	struct text t;
+	double nat[F_COUNT], ctr[F_COUNT], vm[F_COUNT];
+};
+
+static const struct results_figure *fig_of(const struct report_ctx *ctx,
+					   const struct report_series *s, enum fig f)
+{
+	return s ? report_ctx_find(ctx, s, fig_src[f].metric, 1, fig_src[f].workloads, true) : NULL;
+}
+
+static void figs_load(const struct report_ctx *ctx, const char *backend, double *v)
 {
 	const struct report_series *s = report_ctx_primary(ctx, backend);
 
-	return s ? report_ctx_find(ctx, s, metric, 1, workloads, true) : NULL;
+	for (int f = 0; f < F_COUNT; f++)
+		v[f] = report_median(fig_of(ctx, s, f));
 }
 
-static double med(const struct report_ctx *ctx, const char *backend, const char *metric,
-		  const char *const *workloads)
+static bool is_lead(const char *backend)
 {
-	return report_median(fig(ctx, backend, metric, workloads));
+	return !strcmp(backend, "native") || !strcmp(backend, "ctr") || !strcmp(backend, "vm");
 }
 
 /* Three significant digits without an exponent: "0.376", "12.3", "2140". */
@@ -96,59 +137,87 @@ static void say_count(struct text *t, double v, const char *one, const char *man
 	}
 }
 
-static void claim_memory(const struct report_ctx *ctx, struct text *t)
+/* " (+1.2 MiB over native)" when both are measured. */
+static void say_over(struct text *t, double v, double native, const char *unit)
 {
-	double nat = med(ctx, "native", "memory.pss_mib", wl_memory);
-	double vm = med(ctx, "vm", "memory.pss_mib", wl_memory);
-	double ctr = med(ctx, "ctr", "memory.pss_mib", wl_memory);
-	double guest = med(ctx, "vm", "memory.guest_ram_mib", wl_memory);
-	double mon = med(ctx, "vm", "memory.monitor_mib", wl_memory);
-	double cg = med(ctx, "ctr", "memory.cgroup_mib", wl_memory);
+	if (isfinite(v) && isfinite(native))
+		say(t, " (%+.3g %s over native)", v - native, unit);
+}
 
-	if (!isfinite(nat) && !isfinite(vm) && !isfinite(ctr)) {
+/* " (86% of the limit)" when both are measured. */
+static void say_share(struct text *t, double v, double limit)
+{
+	if (isfinite(v) && isfinite(limit) && limit > 0)
+		say(t, " (%.0f%% of the limit)", 100.0 * v / limit);
+}
+
+/* " Peers: runc 66 MiB, qemu-microvm 120 MiB (35% of the limit)." over the
+ * other backends of the primary set that measured `f`; with `limit` > 0
+ * each value also as a share of it. */
+static void say_peers(struct claim *c, enum fig f, const char *unit, double limit)
+{
+	const struct report_ctx *ctx = c->ctx;
+	int n = 0;
+
+	for (size_t i = 0; i < ctx->n_series; i++) {
+		const struct report_series *s = &ctx->series[i];
+		double v;
+
+		if (s->set != 0 || is_lead(s->backend))
+			continue;
+		v = report_median(fig_of(ctx, s, f));
+		if (!isfinite(v))
+			continue;
+		say(&c->t, "%s %s ", n++ ? "," : " Peers:", s->backend);
+		say_value(&c->t, v, unit);
+		say_share(&c->t, v, limit);
+	}
+	if (n)
+		say(&c->t, ".");
+}
+
+static void claim_memory(struct claim *c)
+{
+	const double *nat = c->nat, *vm = c->vm, *ctr = c->ctr;
+	struct text *t = &c->t;
+	const struct results_figure *any = NULL;
+
+	for (size_t i = 0; i < c->ctx->n_series && !any; i++)
+		if (c->ctx->series[i].set == 0)
+			any = fig_of(c->ctx, &c->ctx->series[i], F_PSS);
+	if (!any) {
 		say(t, "Not measured: this result set has no memory.pss_mib figure.");
 		return;
 	}
-	const struct results_figure *any = fig(ctx, "native", "memory.pss_mib", wl_memory);
-
-	if (!any)
-		any = fig(ctx, "vm", "memory.pss_mib", wl_memory);
-	if (!any)
-		any = fig(ctx, "ctr", "memory.pss_mib", wl_memory);
 	say(t,
-	    "Host memory with the %s workload (PSS summed over every host task of one "
-	    "instance, median): natively ",
-	    any ? any->workload : "?");
-	say_value(t, nat, "MiB");
+	    "Host memory of one instance running the %s workload (PSS summed over every host "
+	    "task of the instance, median): natively ",
+	    any->workload);
+	say_value(t, nat[F_PSS], "MiB");
 	say(t, "; in the VM ");
-	say_value(t, vm, "MiB");
-	if (isfinite(vm) && isfinite(nat))
-		say(t, " (%+.3g MiB over native)", vm - nat);
-	if (isfinite(vm)) {
+	say_value(t, vm[F_PSS], "MiB");
+	say_over(t, vm[F_PSS], nat[F_PSS], "MiB");
+	if (isfinite(vm[F_PSS])) {
 		say(t, ", of which guest RAM resident ");
-		say_value(t, guest, "MiB");
+		say_value(t, vm[F_GUEST_RAM], "MiB");
 		say(t, " and the monitor's own ");
-		say_value(t, mon, "MiB");
+		say_value(t, vm[F_MONITOR], "MiB");
 	}
 	say(t, "; in the container ");
-	say_value(t, ctr, "MiB");
-	if (isfinite(ctr) && isfinite(nat))
-		say(t, " (%+.3g MiB over native)", ctr - nat);
-	say(t, ", its cgroup charging ");
-	say_value(t, cg, "MiB");
+	say_value(t, ctr[F_PSS], "MiB");
+	say_over(t, ctr[F_PSS], nat[F_PSS], "MiB");
+	if (isfinite(ctr[F_PSS])) {
+		say(t, ", its cgroup charging ");
+		say_value(t, ctr[F_CGROUP], "MiB");
+	}
 	say(t, ".");
-	if (isfinite(vm) && isfinite(ctr) && ctr > 0)
-		say(t, " The VM instance costs %.3g times the container's memory.", vm / ctr);
-	if (isfinite(guest) && isfinite(vm) && vm > 0)
-		say(t, " Guest RAM is %.0f%% of the VM's footprint.", 100.0 * guest / vm);
-}
-
-/* Throughput of `backend` over the path limit, as "x Gbit/s (y% of the limit)". */
-static void say_path(struct text *t, double v, double limit)
-{
-	say_value(t, v, "Gbit/s");
-	if (isfinite(v) && isfinite(limit) && limit > 0)
-		say(t, " (%.0f%% of the limit)", 100.0 * v / limit);
+	if (isfinite(vm[F_PSS]) && isfinite(ctr[F_PSS]) && ctr[F_PSS] > 0)
+		say(t, " The VM instance costs %.3g times the container's memory.",
+		    vm[F_PSS] / ctr[F_PSS]);
+	if (isfinite(vm[F_GUEST_RAM]) && isfinite(vm[F_PSS]) && vm[F_PSS] > 0)
+		say(t, " Guest RAM is %.0f%% of the VM's footprint.",
+		    100.0 * vm[F_GUEST_RAM] / vm[F_PSS]);
+	say_peers(c, F_PSS, "MiB", 0);
 }
 
 /* The first NAT-variant figure of the primary set (a workload naming
@@ -164,30 +233,33 @@ static const struct results_figure *find_nat(const struct report_ctx *ctx)
 	return NULL;
 }
 
-static void claim_network(const struct report_ctx *ctx, struct text *t)
+static void claim_network(struct claim *c)
 {
-	double lim = med(ctx, "native", "net.stream_tx_gbps", NULL);
-	double vm = med(ctx, "vm", "net.stream_tx_gbps", NULL);
-	double ctr = med(ctx, "ctr", "net.stream_tx_gbps", NULL);
-	const struct results_figure *nat = find_nat(ctx);
+	double lim = c->nat[F_STREAM], vm = c->vm[F_STREAM], ctr = c->ctr[F_STREAM];
+	const struct results_figure *nat = find_nat(c->ctx);
+	struct text *t = &c->t;
 
 	if (!isfinite(lim) && !isfinite(vm) && !isfinite(ctr)) {
 		say(t, "Not measured: this result set has no net.stream_tx_gbps figure.");
 		return;
 	}
-	say(t, "Across the project's bridge (the virtual switch, like VMnet), TCP bulk "
-	       "throughput from the workload to the sink: the native veth pair reaches ");
+	say(t, "TCP bulk throughput from the workload to the sink across the project's bridge "
+	       "(the virtual switch, like VMnet): native veth pair ");
 	say_value(t, lim, "Gbit/s");
-	say(t, ", the limit of the path; the VM's software NIC (virtio-net over TAP) reaches ");
-	say_path(t, vm, lim);
-	say(t, "; the container's veth reaches ");
-	say_path(t, ctr, lim);
-	say(t, ". Request/response latency p50: native ");
-	say_value(t, med(ctx, "native", "net.rr_p50_us", NULL), "µs");
+	say(t, ", the limit of the path; VM, its software NIC (virtio-net) on a TAP: ");
+	say_value(t, vm, "Gbit/s");
+	say_share(t, vm, lim);
+	say(t, "; container veth: ");
+	say_value(t, ctr, "Gbit/s");
+	say_share(t, ctr, lim);
+	say(t, ".");
+	say_peers(c, F_STREAM, "Gbit/s", lim);
+	say(t, " Request/response latency p50: native ");
+	say_value(t, c->nat[F_RR_P50], "µs");
 	say(t, ", VM ");
-	say_value(t, med(ctx, "vm", "net.rr_p50_us", NULL), "µs");
+	say_value(t, c->vm[F_RR_P50], "µs");
 	say(t, ", container ");
-	say_value(t, med(ctx, "ctr", "net.rr_p50_us", NULL), "µs");
+	say_value(t, c->ctr[F_RR_P50], "µs");
 	say(t, ".");
 	if (nat)
 		say(t, " Behind the NAT router (like VMnet#0), %s reaches %.3g Gbit/s.",
@@ -196,133 +268,135 @@ static void claim_network(const struct report_ctx *ctx, struct text *t)
 		say(t, " The NAT variant (VMnet#0) was not measured.");
 }
 
-static void claim_tasks(const struct report_ctx *ctx, struct text *t)
+/* Tasks inside a guest, kernel threads included: tasks.inside counts
+ * them (SCHEMA.md); a set where it did not (kernel threads above the
+ * total) gets the sum. */
+static double inside_total(const double *v)
 {
-	double vm_h = med(ctx, "vm", "tasks.host", wl_tasks_host);
-	double vm_p = med(ctx, "vm", "tasks.host_processes", wl_tasks_host);
-	double vm_i = med(ctx, "vm", "tasks.inside", wl_tasks_inside);
-	double vm_k = med(ctx, "vm", "tasks.inside_kernel_threads", wl_tasks_inside);
-	double ct_h = med(ctx, "ctr", "tasks.host", wl_tasks_host);
-	double ct_i = med(ctx, "ctr", "tasks.inside", wl_tasks_inside);
-	double na_h = med(ctx, "native", "tasks.host", wl_tasks_host);
+	if (isfinite(v[F_INSIDE_KTHREADS]) && isfinite(v[F_INSIDE]) &&
+	    v[F_INSIDE_KTHREADS] > v[F_INSIDE])
+		return v[F_INSIDE] + v[F_INSIDE_KTHREADS];
+	return v[F_INSIDE];
+}
 
-	if (!isfinite(vm_h) && !isfinite(ct_h) && !isfinite(na_h)) {
+static void claim_tasks(struct claim *c)
+{
+	const double *vm = c->vm, *ctr = c->ctr;
+	double vm_in = inside_total(vm);
+	struct text *t = &c->t;
+
+	if (!isfinite(vm[F_HOST]) && !isfinite(ctr[F_HOST]) && !isfinite(c->nat[F_HOST])) {
 		say(t, "Not measured: this result set has no tasks.host figure.");
 		return;
 	}
-	say(t, "A VM adds ");
-	say_count(t, vm_h, "host task", "host tasks");
-	if (isfinite(vm_p)) {
-		say(t, " (");
-		say_count(t, vm_p, "process", "processes");
-		say(t, ", the rest threads such as vCPUs)");
-	}
-	say(t, " and runs ");
-	say_count(t, vm_i, "task inside", "tasks inside");
-	/* tasks.inside counts kernel threads too (SCHEMA.md); a set where it
-	 * does not is reported as measured rather than as a contradiction. */
-	if (isfinite(vm_k) && isfinite(vm_i) && vm_k <= vm_i)
-		say(t, ", %.3g of them guest kernel threads", vm_k);
-	else if (isfinite(vm_k))
-		say(t, " and %.3g guest kernel threads", vm_k);
-	say(t, "; a container adds ");
-	say_count(t, ct_h, "host task", "host tasks");
-	say(t, " and shows ");
-	say_count(t, ct_i, "task inside", "tasks inside");
-	say(t, "; the native baseline: ");
-	say_count(t, na_h, "host task", "host tasks");
-	say(t, ".");
-	if (isfinite(vm_h) && isfinite(vm_i))
-		say(t, " Two VM guests therefore mean %.3g host tasks plus %.3g guest tasks",
-		    2 * vm_h, 2 * (isfinite(vm_k) && vm_k > vm_i ? vm_i + vm_k : vm_i));
-	if (isfinite(vm_h) && isfinite(vm_i) && isfinite(ct_h))
-		say(t, ", two containers %.3g host tasks.", 2 * ct_h);
-	else if (isfinite(vm_h) && isfinite(vm_i))
-		say(t, ".");
-	/* the peers, where measured */
-	for (size_t i = 0; i < ctx->n_series; i++) {
-		const struct report_series *s = &ctx->series[i];
-		double h;
-
-		if (s->set != 0 || !strcmp(s->backend, "vm") || !strcmp(s->backend, "ctr") ||
-		    !strcmp(s->backend, "native"))
-			continue;
-		h = report_median(report_ctx_find(ctx, s, "tasks.host", 1, wl_tasks_host, true));
-		if (isfinite(h)) {
-			say(t, " %s adds ", s->backend);
-			say_count(t, h, "host task.", "host tasks.");
+	if (isfinite(vm[F_HOST])) {
+		say(t, "A VM adds ");
+		say_count(t, vm[F_HOST], "host task", "host tasks");
+		if (isfinite(vm[F_HOST_PROCS])) {
+			say(t, " (");
+			say_count(t, vm[F_HOST_PROCS], "process", "processes");
+			say(t, ", the rest threads such as vCPUs)");
 		}
+		say(t, " and runs ");
+		say_count(t, vm_in, "task inside", "tasks inside");
+		if (isfinite(vm[F_INSIDE_KTHREADS]))
+			say(t, ", %.3g of them guest kernel threads", vm[F_INSIDE_KTHREADS]);
+	} else {
+		say(t, "The VM's tasks were not measured");
 	}
+	say(t, "; a container adds ");
+	say_count(t, ctr[F_HOST], "host task", "host tasks");
+	if (isfinite(ctr[F_INSIDE])) {
+		say(t, " and shows ");
+		say_count(t, ctr[F_INSIDE], "task inside", "tasks inside");
+	}
+	say(t, "; natively the workload is ");
+	say_count(t, c->nat[F_HOST], "host task", "host tasks");
+	say(t, ".");
+	if (isfinite(vm[F_HOST]) && isfinite(vm_in)) {
+		say(t,
+		    " Two VM guests therefore mean %.3g host tasks plus %.3g guest tasks "
+		    "(the texts count about 8 programs)",
+		    2 * vm[F_HOST], 2 * vm_in);
+		if (isfinite(ctr[F_HOST]))
+			say(t, "; two containers %.3g host tasks and no guest kernel",
+			    2 * ctr[F_HOST]);
+		say(t, ".");
+	}
+	say_peers(c, F_HOST, "host tasks", 0);
 }
 
-static void claim_container(const struct report_ctx *ctx, struct text *t)
+static void claim_container(struct claim *c)
 {
-	double vs = med(ctx, "vm", "startup.ready_ms", wl_ready);
-	double cs = med(ctx, "ctr", "startup.ready_ms", wl_ready);
-	double ns = med(ctx, "native", "startup.ready_ms", wl_ready);
-	double vm = med(ctx, "vm", "memory.pss_mib", wl_memory);
-	double cm = med(ctx, "ctr", "memory.pss_mib", wl_memory);
-	double vt = med(ctx, "vm", "tasks.host", wl_tasks_host);
-	double ct = med(ctx, "ctr", "tasks.host", wl_tasks_host);
+	const double *vm = c->vm, *ctr = c->ctr;
+	struct text *t = &c->t;
 
-	if (!isfinite(vs) && !isfinite(cs)) {
+	if (!isfinite(vm[F_READY]) && !isfinite(ctr[F_READY])) {
 		say(t, "Not measured: this result set has no startup.ready_ms figure for the VM or "
 		       "the container.");
 		return;
 	}
 	say(t, "Launch to READY: container ");
-	say_value(t, cs, "ms");
+	say_value(t, ctr[F_READY], "ms");
 	say(t, ", VM ");
-	say_value(t, vs, "ms");
+	say_value(t, vm[F_READY], "ms");
 	say(t, ", native ");
-	say_value(t, ns, "ms");
-	if (isfinite(vs) && isfinite(cs) && cs > 0)
+	say_value(t, c->nat[F_READY], "ms");
+	if (isfinite(vm[F_READY]) && isfinite(ctr[F_READY]) && ctr[F_READY] > 0)
 		say(t, " — the container starts %.3g times %s than the VM",
-		    vs >= cs ? vs / cs : cs / vs, vs >= cs ? "faster" : "slower");
-	say(t, ". ");
-	say(t, "Host memory: container ");
-	say_value(t, cm, "MiB");
-	say(t, ", VM ");
-	say_value(t, vm, "MiB");
-	if (isfinite(vm) && isfinite(cm))
-		say(t, " (the container uses %s)", cm <= vm ? "less" : "more");
-	say(t, ". Host tasks added: container ");
-	say_count(t, ct, "task", "tasks");
-	say(t, ", VM ");
-	say_count(t, vt, "task", "tasks");
+		    vm[F_READY] >= ctr[F_READY] ? vm[F_READY] / ctr[F_READY]
+						: ctr[F_READY] / vm[F_READY],
+		    vm[F_READY] >= ctr[F_READY] ? "faster" : "slower");
 	say(t, ".");
-	if (report_ctx_emulated(ctx))
+	say_peers(c, F_READY, "ms", 0);
+	say(t, " Host memory: container ");
+	say_value(t, ctr[F_PSS], "MiB");
+	say(t, ", VM ");
+	say_value(t, vm[F_PSS], "MiB");
+	if (isfinite(vm[F_PSS]) && isfinite(ctr[F_PSS]))
+		say(t, " (the container uses %s)", ctr[F_PSS] <= vm[F_PSS] ? "less" : "more");
+	say(t, ". Host tasks added: container ");
+	say_count(t, ctr[F_HOST], "task", "tasks");
+	say(t, ", VM ");
+	say_count(t, vm[F_HOST], "task", "tasks");
+	say(t, ".");
+	if (report_ctx_emulated(c->ctx))
 		say(t, " The VM ran under emulated KVM here: its times are inflated, so the ratio "
 		       "overstates what hardware virtualization would show.");
 }
 
-static void claim_management(const struct report_ctx *ctx, struct text *t)
+static void claim_management(struct claim *c)
 {
-	const cJSON *skipped = ctx->in[0].rs->skipped, *s;
+	const cJSON *skipped = c->ctx->in[0].rs->skipped, *s;
 	int n = cJSON_GetArraySize(skipped);
 
-	say(t, "Not measured: isobench measures what isolation costs (memory, tasks, startup, "
-	       "network), not how often instances fail or what orchestration costs.");
-	if (n > 0) {
-		say(t, " Backends skipped in this run (%d):", n);
-		cJSON_ArrayForEach(s, skipped)
-		{
-			const cJSON *b = cJSON_GetObjectItemCaseSensitive(s, "backend");
-			const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
+	say(&c->t, "Not measured: isobench measures what isolation costs (memory, tasks, "
+		   "startup, network), not how often instances fail or what orchestration costs.");
+	if (n == 0)
+		return;
+	say(&c->t, " Skipped in this run (%d):", n);
+	cJSON_ArrayForEach(s, skipped)
+	{
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(s, "backend");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(s, "workload");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
 
-			say(t, " %s (%s)%s", cJSON_IsString(b) ? b->valuestring : "?",
-			    cJSON_IsString(r) ? r->valuestring : "?", s->next ? ";" : ".");
-		}
+		say(&c->t, " %s%s%s (%s)%s", cJSON_IsString(b) ? b->valuestring : "?",
+		    cJSON_IsString(w) ? "/" : "", cJSON_IsString(w) ? w->valuestring : "",
+		    cJSON_IsString(r) ? r->valuestring : "?", s->next ? ";" : ".");
 	}
 }
 
 void report_claim_answer(const struct report_ctx *ctx, int claim, char *buf, size_t size)
 {
-	static void (*const answer[REPORT_CLAIMS])(const struct report_ctx *, struct text *) = {
+	static void (*const answer[REPORT_CLAIMS])(struct claim *) = {
 		claim_memory, claim_network, claim_tasks, claim_container, claim_management,
 	};
-	struct text t = {.buf = buf, .size = size};
+	struct claim c = {.ctx = ctx, .t = {.buf = buf, .size = size}};
 
 	buf[0] = '\0';
-	answer[claim](ctx, &t);
+	figs_load(ctx, "native", c.nat);
+	figs_load(ctx, "ctr", c.ctr);
+	figs_load(ctx, "vm", c.vm);
+	answer[claim](&c);
 }

@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const report_wl_ready[] = {"ready", NULL};
+const char *const report_wl_memory[] = {"ready", "mem", NULL};
+const char *const report_wl_tasks_host[] = {"ready", "tasks", NULL};
+const char *const report_wl_tasks_inside[] = {"tasks", NULL};
+
 /* The project's own backends lead every chart in this order. */
 static const char *const report_lead_backends[] = {"native", "ctr", "vm"};
 

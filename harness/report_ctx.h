@@ -29,6 +29,13 @@ struct report_ctx {
 	size_t n_series;
 };
 
+/* Workload preferences of lookups, first match wins (NULL-terminated):
+ * where each family of metrics is measured (results/SCHEMA.md). */
+extern const char *const report_wl_ready[];	   /* startup */
+extern const char *const report_wl_memory[];	   /* memory.* */
+extern const char *const report_wl_tasks_host[];   /* tasks.host* */
+extern const char *const report_wl_tasks_inside[]; /* tasks.inside* */
+
 /* Build the series: native, ctr, vm first, then other backends in order
  * of appearance; one per (set, backend). Errors: -ENOMEM. */
 int report_ctx_init(struct report_ctx *ctx, const struct report_input *in, size_t n_in,

@@ -16,7 +16,8 @@ mkdir "$tmp/run"
 {
 	echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
 	echo '  "command": "bench run", "environment": { "host": "h", "kvm": "emulated", "memory_mib": 24000 },'
-	echo '  "skipped": [ { "backend": "crun", "reason": "refuses hybrid cgroups" } ], "figures": ['
+	echo '  "skipped": [ { "backend": "crun", "reason": "refuses hybrid cgroups" },'
+	echo '    { "backend": "vm", "workload": "density", "reason": "memory bound" } ], "figures": ['
 	sep=
 	fig native ready startup.ready_ms ms lower 1 1.1 1.2 1.3
 	fig ctr ready startup.ready_ms ms lower 1 6 7 8
@@ -33,10 +34,11 @@ mkdir "$tmp/run"
 	fig vm tasks tasks.inside count lower 1 57 58 59
 	fig ctr tasks tasks.host count lower 1 1 1 1
 	fig ctr tasks tasks.inside count lower 1 1 1 1
+	fig runc tasks tasks.host count lower 1 2 2 2
 	echo '] }'
 } >"$tmp/run/results.json"
 
-echo "1..12"
+echo "1..13"
 "$bench" report "$tmp/run" >"$tmp/out" 2>"$tmp/err"
 ok $? "bench report exits 0"
 r="$tmp/run/report"
@@ -55,8 +57,10 @@ grep -q 'A VM adds 3 host tasks.* and runs 58 tasks inside; a container adds 1 h
 ok $? "claim 3 answered from the figures"
 grep -q 'Not measured: this result set has no net.stream' "$r/report.md"
 ok $? "claim 2 says not measured without network figures"
-grep -q 'crun (refuses hybrid cgroups)' "$r/report.md"
-ok $? "skipped backends are named"
+grep -q 'crun (refuses hybrid cgroups);.*vm/density (memory bound)\.' "$r/report.md"
+ok $? "skipped backends and workloads are named"
+grep -q 'no guest kernel\. Peers: runc 2 host tasks\.' "$r/report.md"
+ok $? "claims name the peers' figures"
 [ "$(grep -c 'data:image/svg+xml;base64,' "$r/report.html")" = 5 ] &&
 	! grep -q '<img[^>]*src="[^d]' "$r/report.html"
 ok $? "report.html embeds every chart and links nothing"
