@@ -3,14 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
 
 #include "cleanup.h"
+#include "runid.h"
 #include "sweep.h"
 
 static const char *const ctrl_names[CGROUP_CTRL_COUNT] = {
@@ -113,6 +116,39 @@ int cgroup_write(const char *dir, const char *file, const char *val, struct iso_
 	return 0;
 }
 
+int cgroup_write_u64(const char *dir, const char *file, uint64_t v, struct iso_err *err)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%" PRIu64, v);
+	return cgroup_write(dir, file, num, err);
+}
+
+int cgroup_dir_add(struct cgroup *cg, const char *mount, int version, unsigned int ctrls,
+		   struct cgroup_dir **out, struct iso_err *err)
+{
+	char parent[PATH_MAX];
+	struct cgroup_dir *d;
+
+	if (cg->ndirs == CGROUP_DIRS_MAX)
+		return iso_err_input(err, -ENOSPC, "cgroup: too many hierarchies");
+	snprintf(parent, sizeof(parent), "%s/%s", mount, RUNID_CGROUP_DIR);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		return iso_err_set(err, -errno, "cgroup: mkdir %s", parent);
+	d = &cg->dirs[cg->ndirs];
+	d->version = version;
+	d->ctrls = ctrls;
+	d->join_fd = -1;
+	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent, cg->leaf) >=
+	    sizeof(d->path))
+		return iso_err_input(err, -ENAMETOOLONG, "cgroup: path under %s", parent);
+	if (mkdir(d->path, 0755) < 0)
+		return iso_err_set(err, -errno, "cgroup: mkdir %s", d->path);
+	cg->ndirs++;
+	*out = d;
+	return 0;
+}
+
 int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *val,
 		    struct iso_err *err)
 {
@@ -207,23 +243,30 @@ static int hybrid_create(struct cgroup *cg, const struct cgroup_limits *lim, str
 	return v1_create_some(cg, lim, on_v2, err);
 }
 
-static int attach_v1_dirs(struct cgroup *cg, pid_t pid, struct iso_err *err)
+/* "0" written to a v1 `tasks` file moves the writing thread alone, which
+ * the kernel does without the global threadgroup lock (and the RCU grace
+ * period its writer side waits for, ~10 ms here) that moving another
+ * process through cgroup.procs takes. The caller is single-threaded, so
+ * the thread is the whole process. */
+static int join_v1_dirs(struct cgroup *cg, struct iso_err *err)
 {
-	char num[24];
-	int r;
+	int r = 0;
 
-	snprintf(num, sizeof(num), "%d", (int)pid);
-	for (size_t i = 0; i < cg->ndirs; i++)
-		if (cg->dirs[i].version == 1 &&
-		    (r = cgroup_write(cg->dirs[i].path, "cgroup.procs", num, err)) < 0)
-			return r;
-	return 0;
+	for (size_t i = 0; i < cg->ndirs; i++) {
+		struct cgroup_dir *d = &cg->dirs[i];
+		if (d->join_fd < 0)
+			continue;
+		if (r == 0 && write(d->join_fd, "0", 1) != 1)
+			r = iso_err_set(err, -errno, "cgroup: join %s", d->path);
+		close(d->join_fd);
+		d->join_fd = -1;
+	}
+	return r;
 }
 
-static int attach_none(struct cgroup *cg, pid_t pid, struct iso_err *err)
+static int join_none(struct cgroup *cg, struct iso_err *err)
 {
 	(void)cg;
-	(void)pid;
 	(void)err;
 	return 0;
 }
@@ -256,10 +299,10 @@ static int create_none(struct cgroup *cg, const struct cgroup_limits *lim, struc
 	return 0;
 }
 
-static const struct cgroup_ops ops_v2 = {"v2", v2_create, attach_none, oom_any};
-static const struct cgroup_ops ops_v1 = {"v1", v1_create, attach_v1_dirs, oom_any};
-static const struct cgroup_ops ops_hybrid = {"hybrid", hybrid_create, attach_v1_dirs, oom_any};
-static const struct cgroup_ops ops_none = {"none", create_none, attach_none, oom_any};
+static const struct cgroup_ops ops_v2 = {"v2", v2_create, join_none, oom_any};
+static const struct cgroup_ops ops_v1 = {"v1", v1_create, join_v1_dirs, oom_any};
+static const struct cgroup_ops ops_hybrid = {"hybrid", hybrid_create, join_v1_dirs, oom_any};
+static const struct cgroup_ops ops_none = {"none", create_none, join_none, oom_any};
 
 int cgroup_create(struct cgroup *cg, const struct cgroup_hosts *hosts, const char *leaf,
 		  const struct cgroup_limits *lim, bool force_null, struct iso_err *err)
@@ -296,8 +339,12 @@ void cgroup_destroy(struct cgroup *cg)
 	 * is left, rmdir with a bounded wait); what still fails is left for
 	 * the next sweep, which finds it by name. */
 	while (cg->ndirs > 0) {
+		struct cgroup_dir *d = &cg->dirs[--cg->ndirs];
 		struct sweep_object obj = {.kind = SWEEP_CGROUP};
-		snprintf(obj.name, sizeof(obj.name), "%s", cg->dirs[--cg->ndirs].path);
+		if (d->join_fd >= 0)
+			close(d->join_fd);
+		d->join_fd = -1;
+		snprintf(obj.name, sizeof(obj.name), "%s", d->path);
 		sweep_remove(&obj, NULL);
 	}
 }

@@ -15,7 +15,6 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "err.h"
 
@@ -55,6 +54,7 @@ struct cgroup_hosts {
 struct cgroup_dir {
 	int version;	    /* 1 or 2 */
 	unsigned int ctrls; /* controllers this directory serves */
+	int join_fd;	    /* v1: its `tasks` file, open for cgroup_join(); else -1 */
 	char path[PATH_MAX];
 };
 
@@ -64,8 +64,10 @@ struct cgroup_ops {
 	const char *name;
 	/* Make the directories and write the limits. */
 	int (*create)(struct cgroup *cg, const struct cgroup_limits *lim, struct iso_err *err);
-	/* Put `pid` into every directory it did not enter at clone time. */
-	int (*attach)(struct cgroup *cg, pid_t pid, struct iso_err *err);
+	/* Put the calling process, single-threaded (the container between
+	 * clone3 and execve), into every directory it did not enter at clone
+	 * time; closes the descriptors it used. */
+	int (*join)(struct cgroup *cg, struct iso_err *err);
 	/* Number of OOM kills in the container's memory cgroup. */
 	int (*oom_kills)(const struct cgroup *cg, uint64_t *n, struct iso_err *err);
 };
@@ -96,9 +98,9 @@ const char *cgroup_layout_name(enum cgroup_layout layout);
 int cgroup_create(struct cgroup *cg, const struct cgroup_hosts *hosts, const char *leaf,
 		  const struct cgroup_limits *lim, bool force_null, struct iso_err *err);
 
-static inline int cgroup_attach(struct cgroup *cg, pid_t pid, struct iso_err *err)
+static inline int cgroup_join(struct cgroup *cg, struct iso_err *err)
 {
-	return cg->ops->attach(cg, pid, err);
+	return cg->ops->join(cg, err);
 }
 
 static inline int cgroup_oom_kills(const struct cgroup *cg, uint64_t *n, struct iso_err *err)
@@ -110,6 +112,10 @@ static inline int cgroup_oom_kills(const struct cgroup *cg, uint64_t *n, struct 
 void cgroup_destroy(struct cgroup *cg);
 
 /* Per-version directory operations, used by the managers. */
+/* Make <mount>/isobench/<leaf> (and isobench/ as needed) and record it
+ * in `cg`; `*out` is the new entry. */
+int cgroup_dir_add(struct cgroup *cg, const char *mount, int version, unsigned int ctrls,
+		   struct cgroup_dir **out, struct iso_err *err);
 int cgroup_v1_make(struct cgroup *cg, const char *mount, unsigned int ctrls,
 		   const struct cgroup_limits *lim, struct iso_err *err);
 int cgroup_v1_oom_kills(const char *dir, uint64_t *n, struct iso_err *err);
@@ -117,8 +123,9 @@ int cgroup_v2_make(struct cgroup *cg, const char *mount, unsigned int ctrls,
 		   const struct cgroup_limits *lim, struct iso_err *err);
 int cgroup_v2_oom_kills(const char *dir, uint64_t *n, struct iso_err *err);
 
-/* Write `val` to `dir`/`file`. */
+/* Write `val` (or the number `v`) to `dir`/`file`. */
 int cgroup_write(const char *dir, const char *file, const char *val, struct iso_err *err);
+int cgroup_write_u64(const char *dir, const char *file, uint64_t v, struct iso_err *err);
 
 /* Value of "`key` N" in a flat-keyed file (memory.events, oom_control). */
 int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *val,

@@ -2,21 +2,10 @@
 #include "cgroup.h"
 
 #include <errno.h>
-#include <inttypes.h>
+#include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
-
-#include "runid.h"
 
 #define MIB_BYTES 1048576ull
-
-static int write_u64(const char *dir, const char *file, uint64_t v, struct iso_err *err)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	return cgroup_write(dir, file, num, err);
-}
 
 static int set_limits(const char *dir, unsigned int ctrls, const struct cgroup_limits *lim,
 		      struct iso_err *err)
@@ -25,20 +14,20 @@ static int set_limits(const char *dir, unsigned int ctrls, const struct cgroup_l
 
 	if ((ctrls & (1u << CGROUP_MEMORY)) && lim->memory_mib) {
 		uint64_t bytes = lim->memory_mib * MIB_BYTES;
-		if ((r = write_u64(dir, "memory.limit_in_bytes", bytes, err)) < 0)
+		if ((r = cgroup_write_u64(dir, "memory.limit_in_bytes", bytes, err)) < 0)
 			return r;
 		/* memory+swap, present only with swap accounting; must be set
 		 * after (and >=) limit_in_bytes (cgroup-v1/memory.rst 2.5). */
-		r = write_u64(dir, "memory.memsw.limit_in_bytes", bytes, err);
+		r = cgroup_write_u64(dir, "memory.memsw.limit_in_bytes", bytes, err);
 		if (r == -ENOENT)
 			r = 0;
 	}
 	if (r == 0 && (ctrls & (1u << CGROUP_PIDS)) && lim->pids_max)
-		r = write_u64(dir, "pids.max", lim->pids_max, err);
+		r = cgroup_write_u64(dir, "pids.max", lim->pids_max, err);
 	if (r == 0 && (ctrls & (1u << CGROUP_CPU)) && lim->cpu_quota_us) {
 		/* Period first: the kernel checks quota against it. */
-		if ((r = write_u64(dir, "cpu.cfs_period_us", lim->cpu_period_us, err)) == 0)
-			r = write_u64(dir, "cpu.cfs_quota_us", lim->cpu_quota_us, err);
+		if ((r = cgroup_write_u64(dir, "cpu.cfs_period_us", lim->cpu_period_us, err)) == 0)
+			r = cgroup_write_u64(dir, "cpu.cfs_quota_us", lim->cpu_quota_us, err);
 	}
 	return r;
 }
@@ -46,24 +35,21 @@ static int set_limits(const char *dir, unsigned int ctrls, const struct cgroup_l
 int cgroup_v1_make(struct cgroup *cg, const char *mount, unsigned int ctrls,
 		   const struct cgroup_limits *lim, struct iso_err *err)
 {
-	char parent[PATH_MAX];
 	struct cgroup_dir *d;
+	char path[PATH_MAX + 8];
+	int r;
 
-	if (cg->ndirs == CGROUP_DIRS_MAX)
-		return iso_err_input(err, -ENOSPC, "cgroup: too many hierarchies");
-	snprintf(parent, sizeof(parent), "%s/%s", mount, RUNID_CGROUP_DIR);
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-		return iso_err_set(err, -errno, "cgroup: mkdir %s", parent);
-	d = &cg->dirs[cg->ndirs];
-	d->version = 1;
-	d->ctrls = ctrls;
-	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent, cg->leaf) >=
-	    sizeof(d->path))
-		return iso_err_input(err, -ENAMETOOLONG, "cgroup: path under %s", parent);
-	if (mkdir(d->path, 0755) < 0)
-		return iso_err_set(err, -errno, "cgroup: mkdir %s", d->path);
-	cg->ndirs++;
-	return set_limits(d->path, ctrls, lim, err);
+	if ((r = cgroup_dir_add(cg, mount, 1, ctrls, &d, err)) < 0)
+		return r;
+	if ((r = set_limits(d->path, ctrls, lim, err)) < 0)
+		return r;
+	/* The container joins by itself (cgroup_join()) through this file,
+	 * opened here so that the check is against the monitor's credentials. */
+	snprintf(path, sizeof(path), "%s/tasks", d->path);
+	d->join_fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (d->join_fd < 0)
+		return iso_err_set(err, -errno, "cgroup: open %s", path);
+	return 0;
 }
 
 int cgroup_v1_oom_kills(const char *dir, uint64_t *n, struct iso_err *err)

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -59,47 +58,31 @@ static int enable_subtree(const char *dir, unsigned int ctrls, struct iso_err *e
 	return cgroup_write(dir, "cgroup.subtree_control", cmd, err);
 }
 
-static int write_u64(const char *dir, const char *file, uint64_t v, struct iso_err *err)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	return cgroup_write(dir, file, num, err);
-}
-
 int cgroup_v2_make(struct cgroup *cg, const char *mount, unsigned int ctrls,
 		   const struct cgroup_limits *lim, struct iso_err *err)
 {
-	char parent[PATH_MAX], val[64];
 	struct cgroup_dir *d;
+	char parent[PATH_MAX], val[64];
 	int r;
 
-	if (cg->ndirs == CGROUP_DIRS_MAX)
-		return iso_err_input(err, -ENOSPC, "cgroup: too many hierarchies");
+	if ((r = cgroup_dir_add(cg, mount, 2, ctrls, &d, err)) < 0)
+		return r;
+	/* Enabling for a parent that already has children is allowed; isobench/
+	 * holds no process, so no internal-process rule is in the way. */
 	snprintf(parent, sizeof(parent), "%s/%s", mount, RUNID_CGROUP_DIR);
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-		return iso_err_set(err, -errno, "cgroup: mkdir %s", parent);
 	if ((r = enable_subtree(mount, ctrls, err)) < 0 ||
 	    (r = enable_subtree(parent, ctrls, err)) < 0)
 		return r;
-	d = &cg->dirs[cg->ndirs];
-	d->version = 2;
-	d->ctrls = ctrls;
-	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent, cg->leaf) >=
-	    sizeof(d->path))
-		return iso_err_input(err, -ENAMETOOLONG, "cgroup: path under %s", parent);
-	if (mkdir(d->path, 0755) < 0)
-		return iso_err_set(err, -errno, "cgroup: mkdir %s", d->path);
-	cg->ndirs++;
 	if ((ctrls & (1u << CGROUP_MEMORY)) && lim->memory_mib) {
-		if ((r = write_u64(d->path, "memory.max", lim->memory_mib * MIB_BYTES, err)) < 0)
+		if ((r = cgroup_write_u64(d->path, "memory.max", lim->memory_mib * MIB_BYTES,
+					  err)) < 0)
 			return r;
 		/* Without swap accounting the file is absent: nothing to cap. */
 		if ((r = cgroup_write(d->path, "memory.swap.max", "0", err)) < 0 && r != -ENOENT)
 			return r;
 	}
 	if ((ctrls & (1u << CGROUP_PIDS)) && lim->pids_max &&
-	    (r = write_u64(d->path, "pids.max", lim->pids_max, err)) < 0)
+	    (r = cgroup_write_u64(d->path, "pids.max", lim->pids_max, err)) < 0)
 		return r;
 	if ((ctrls & (1u << CGROUP_CPU)) && lim->cpu_quota_us) {
 		/* cgroup-v2.rst cpu.max: "$MAX $PERIOD" in microseconds. */

@@ -115,9 +115,19 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 		iso_err_set(&err, -errno, "prctl pdeathsig");
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
+	/* Into the v1 cgroups before anything is allocated or created; the
+	 * monitor opened their files, the write moves this process only. */
+	if (cgroup_join(l->cg, &err) < 0)
+		fail(l, CTR_EXIT_CGROUP, &err);
+	/* Only now does a new cgroup namespace get the container's v1
+	 * cgroups as its root (with v2 alone it was made at clone time). */
+	if (l->cgroupns_late && (cfg->namespaces & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		iso_err_set(&err, -errno, "unshare cgroup namespace");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	phase(l, "cgroup");
 	/* In a user namespace nothing may be created before the id maps
-	 * exist; otherwise the mounts overlap the monitor's cgroup and veth
-	 * work. */
+	 * exist; otherwise the mounts overlap the monitor's veth work. */
 	if (l->userns)
 		wait_go(l);
 	if (ctr_mount_enter(cfg, l->userns, &err) < 0 || ctr_mount_harden(&err) < 0) {
@@ -127,12 +137,6 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	phase(l, "pivot");
 	if (!l->userns)
 		wait_go(l);
-	/* A v1 cgroup is joined after clone: only now does a new cgroup
-	 * namespace get the container's cgroup as its root. */
-	if (l->cgroupns_late && (cfg->namespaces & CTR_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
-		iso_err_set(&err, -errno, "unshare cgroup namespace");
-		fail(l, CTR_EXIT_RUNTIME, &err);
-	}
 	if ((cfg->namespaces & CTR_NS_NET) && ctr_net_configure(cfg->ip, cfg->gw, &err) < 0) {
 		iso_err_wrap(&err, "container network");
 		fail(l, CTR_EXIT_NET, &err);

@@ -6,8 +6,9 @@
  * host-monotonic time a step finished, then either nothing (the pipe is
  * close-on-exec: EOF means execve succeeded) or one ERROR record with the
  * exit class and message, after which the child exits.
- * Monitor -> child, on the sync pipe: one byte once cgroups and network
- * are ready; EOF instead means the monitor died and the child exits. */
+ * Monitor -> child, on the sync pipe: one byte once the id maps and the
+ * network are ready; EOF instead means the monitor died and the child
+ * exits. */
 #ifndef ISOCTR_CTR_CHILD_H
 #define ISOCTR_CTR_CHILD_H
 
@@ -15,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "ctr.h"
 #include "err.h"
 
@@ -40,7 +42,8 @@ struct ctr_launch {
 	int sync_rd;	    /* monitor -> child */
 	int status_wr;	    /* child -> monitor, close-on-exec */
 	int monitor_fds[3]; /* the monitor's ends, closed first thing */
-	bool cgroupns_late; /* unshare the cgroup ns after the monitor moved us */
+	struct cgroup *cg;  /* the child's copy: joined first thing (v1 dirs) */
+	bool cgroupns_late; /* unshare the cgroup ns after joining the v1 dirs */
 	bool userns;	    /* wait for the id maps before touching files */
 	sigset_t sigmask;   /* the signal mask PROGRAM starts with */
 };

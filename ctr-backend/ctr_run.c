@@ -3,8 +3,9 @@
  *
  * Construction order (each step undone by run_teardown()):
  *   signals -> rootfs check -> netns/bridge lookup -> run state dir ->
- *   cgroup -> pipes -> clone3 (into the v2 cgroup) -> id maps -> v1 attach
- *   -> veth -> "go" -> event loop -> reap -> OOM check. */
+ *   cgroup -> pipes -> clone3 (into the v2 cgroup; the child joins the v1
+ *   ones itself) -> id maps -> veth -> "go" -> event loop -> reap -> OOM
+ *   check. */
 #include "ctr.h"
 
 #include <errno.h>
@@ -229,6 +230,7 @@ static int spawn(struct run *run, struct iso_err *err)
 	struct ctr_launch l = {
 		.cfg = run->cfg,
 		.hostname = run->hostname,
+		.cg = &run->cg,
 		.cgroupns_late = has_v1_dirs(&run->cg),
 		.userns = run->cfg->namespaces & CTR_NS_USER,
 		.sigmask = run->oldmask,
@@ -293,10 +295,6 @@ static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *er
 	*cls = CTR_EXIT_RUNTIME;
 	if ((run->cfg->namespaces & CTR_NS_USER) && (r = write_id_maps(run->pid, err)) < 0)
 		return r;
-	*cls = CTR_EXIT_CGROUP;
-	if ((r = cgroup_attach(&run->cg, run->pid, err)) < 0)
-		return r;
-	emit_phase(run, "cgroup", clock_mono_ns());
 	if (run->cfg->netns) {
 		*cls = CTR_EXIT_NET;
 		if ((r = network_attach(run, err)) < 0)

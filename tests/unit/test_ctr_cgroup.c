@@ -85,7 +85,7 @@ static void test_null_manager(void **state)
 	assert_int_equal(cgroup_create(&cg, &h, "0a1b2c-ctr", &none, false, &err), 0);
 	assert_string_equal(cg.ops->name, "none");
 	assert_int_equal(cg.clone_fd, -1);
-	assert_int_equal(cgroup_attach(&cg, getpid(), &err), 0);
+	assert_int_equal(cgroup_join(&cg, &err), 0);
 	assert_int_equal(cgroup_oom_kills(&cg, &n, &err), 0);
 	assert_int_equal(n, 0);
 	cgroup_destroy(&cg);
