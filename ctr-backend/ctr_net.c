@@ -20,7 +20,7 @@
 #include "runid.h"
 
 #define CTR_NETNS_DIR	 "/run/netns"
-#define CTR_VETH_TRIES	 100 /* ib<rid>v0 .. ib<rid>v99 fit IFNAMSIZ */
+#define CTR_VETH_TRIES	 100 /* ib<rid>c0 .. ib<rid>c99 fit IFNAMSIZ */
 #define CTR_INNER_IFNAME "eth0"
 /* Loopback is registered first in every network namespace and gets
  * index 1 (LOOPBACK_IFINDEX, include/net/flow.h); the inner end asks for
@@ -122,7 +122,7 @@ int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struc
 	for (int k = 0; k < CTR_VETH_TRIES; k++) {
 		snprintf(n->outer, sizeof(n->outer),
 			 "%s%s"
-			 "v%d",
+			 "c%d",
 			 RUNID_LINK_PREFIX, rid, k);
 		rtnl_link_set_name(veth, n->outer);
 		r = rtnl_link_add(n->sk, veth, NLM_F_CREATE | NLM_F_EXCL);

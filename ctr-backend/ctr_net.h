@@ -17,7 +17,7 @@ struct ctr_net {
 	int ns_fd;	    /* the bridge's network namespace */
 	struct nl_sock *sk; /* rtnetlink socket bound inside it */
 	int bridge_ifindex; /* in that namespace */
-	char outer[16];	    /* ib<rid>v<n> once created */
+	char outer[16];	    /* ib<rid>c<n> once created */
 	bool created;
 };
 
@@ -27,7 +27,7 @@ struct ctr_net {
 int ctr_net_open(struct ctr_net *n, const char *netns, const char *bridge, enum ctr_exit *cls,
 		 struct iso_err *err);
 
-/* Create the pair: outer end ib<rid>v<k> (lowest free k) in the bridge's
+/* Create the pair: outer end ib<rid>c<k> (lowest free k) in the bridge's
  * namespace, enslaved and up; inner end "eth0" (down) in the namespace of
  * `ctr_netns_fd`. */
 int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struct iso_err *err);

@@ -35,7 +35,7 @@ static const char run_help[] =
 	"  --pids N            pids limit\n"
 	"  --cpus FLOAT        CPU bandwidth limit (CFS quota per 100 ms period)\n"
 	"  --netns NAME --bridge BR --ip ADDR/PREFIX [--gw ADDR]\n"
-	"                      veth: eth0 with ADDR inside; outer end ib<rid>v<n> on\n"
+	"                      veth: eth0 with ADDR inside; outer end ib<rid>c<n> on\n"
 	"                      bridge BR in netns NAME (/run/netns/NAME or a path).\n"
 	"                      Without them: an empty netns, loopback up only\n"
 	"  --bind SRC:/DST     read-only bind of a host path (DST created on tmpfs)\n"

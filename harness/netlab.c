@@ -447,7 +447,7 @@ int netlab_attach_veth(struct netlab *lab, unsigned int n, char *netns, size_t c
 		return r;
 	snprintf(role, sizeof(role), "i%u", n);
 	ns_path(lab, role, netns, cap);
-	/* Role "n": isoctr names its own veth ends ib<rid>v<n>. */
+	/* Role "n"; isoctr names its own veth ends ib<rid>c<n> (runid.h). */
 	snprintf(outer, sizeof(outer), "%s%sn%u", RUNID_LINK_PREFIX, lab->rid, n);
 	r = veth_into(lab, netns, outer, cidr, err);
 	if (r < 0) {

@@ -161,7 +161,7 @@ st=$?
 wait $srv
 [ $st = 0 ] && grep -qx 'pong:ping' "$tmp/out" && grep -q ' PHASE net$' "$tmp/ev"
 ok $? "TCP request/response crosses veth -> bridge -> peer (status $st)"
-! ip -n "$br" link show | grep -q "ib${rid}v"
+! ip -n "$br" link show | grep -q "ib${rid}c"
 ok $? "the veth is gone after the run"
 
 # Bad input: one line, one exit code per class.
@@ -225,5 +225,5 @@ ok $? "no process and no cgroup of run $kr remain ($procs, $cg)"
 ok $? "no netns, mount or state dir of run $kr remains"
 # The container's outer veth end lived in the bridge netns and went with
 # the container's netns; the host-side pair is the sweep's to remove.
-! ip -n "$br" link show | grep -q "ib${kr}v" && ! ip link show | grep -q "ib${kr}"
+! ip -n "$br" link show | grep -q "ib${kr}c" && ! ip link show | grep -q "ib${kr}"
 ok $? "no veth or other link of run $kr remains"
