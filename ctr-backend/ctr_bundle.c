@@ -26,6 +26,18 @@ static int bad(struct iso_err *err, const char *field, const char *why)
 	return iso_err_input(err, -EINVAL, "bundle: %s: %s", field, why);
 }
 
+/* A member's loader: checks `v` and fills its part of `cfg`. */
+typedef int (*member_loader)(const cJSON *v, struct ctr_config *cfg, struct iso_err *err);
+
+/* The optional member `key` of `obj`, loaded by `load` when present. */
+static int load_optional(const cJSON *obj, const char *key, member_loader load,
+			 struct ctr_config *cfg, struct iso_err *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return v ? load(v, cfg, err) : 0;
+}
+
 static char *read_config(const char *dir, struct iso_err *err)
 {
 	char path[PATH_MAX];
@@ -217,12 +229,17 @@ static int load_linux(const cJSON *lx, struct ctr_config *cfg, struct iso_err *e
 			return bad(err, field, "not supported by isoctr");
 		}
 	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(lx, "resources")) &&
-	    (r = load_resources(v, cfg, err)) < 0)
+	if ((r = load_optional(lx, "resources", load_resources, cfg, err)) < 0)
 		return r;
-	if ((v = cJSON_GetObjectItemCaseSensitive(lx, "namespaces")) &&
-	    (r = load_namespaces(v, cfg, err)) < 0)
-		return r;
+	return load_optional(lx, "namespaces", load_namespaces, cfg, err);
+}
+
+static int load_hostname(const cJSON *v, struct ctr_config *cfg, struct iso_err *err)
+{
+	if (!cJSON_IsString(v) || !v->valuestring[0] ||
+	    strlen(v->valuestring) >= sizeof(cfg->hostname))
+		return bad(err, "hostname", "want 1-63 characters");
+	snprintf(cfg->hostname, sizeof(cfg->hostname), "%s", v->valuestring);
 	return 0;
 }
 
@@ -288,17 +305,8 @@ int ctr_bundle_load(const char *dir, struct ctr_config *cfg, struct iso_err *err
 		return bad(err, "root", "missing");
 	if ((r = load_root(v, dir, cfg, err)) < 0)
 		return r;
-	if ((v = cJSON_GetObjectItemCaseSensitive(doc, "hostname"))) {
-		if (!cJSON_IsString(v) || !v->valuestring[0] ||
-		    strlen(v->valuestring) >= sizeof(cfg->hostname))
-			return bad(err, "hostname", "want 1-63 characters");
-		snprintf(cfg->hostname, sizeof(cfg->hostname), "%s", v->valuestring);
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(doc, "mounts")) &&
-	    (r = load_mounts(v, cfg, err)) < 0)
+	if ((r = load_optional(doc, "hostname", load_hostname, cfg, err)) < 0 ||
+	    (r = load_optional(doc, "mounts", load_mounts, cfg, err)) < 0)
 		return r;
-	if ((v = cJSON_GetObjectItemCaseSensitive(doc, "linux")) &&
-	    (r = load_linux(v, cfg, err)) < 0)
-		return r;
-	return 0;
+	return load_optional(doc, "linux", load_linux, cfg, err);
 }

@@ -164,17 +164,50 @@ static const struct option run_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int usage_err(enum ctr_exit *cls, enum ctr_exit c, struct iso_err *err, const char *opt,
-		     const char *val, const char *why)
+/* The option being applied, for its error line. */
+struct opt_arg {
+	const char *name; /* long name */
+	char *arg;
+	enum ctr_exit *cls;
+	struct iso_err *err;
+};
+
+/* 0 when `ok`; else one line "--NAME 'ARG': WANT" with exit class `c`. */
+static int check(bool ok, enum ctr_exit c, const char *want, const struct opt_arg *o)
 {
-	*cls = c;
-	return iso_err_input(err, -EINVAL, "--%s '%s': %s", opt, val, why);
+	if (ok)
+		return 0;
+	*o->cls = c;
+	return iso_err_input(o->err, -EINVAL, "--%s '%s': %s", o->name, o->arg, want);
+}
+
+/* The checked argument copied into a fixed-size field of the config. */
+static int set_text(char *field, size_t cap, bool ok, enum ctr_exit c, const char *want,
+		    const struct opt_arg *o)
+{
+	int r = check(ok && strlen(o->arg) < cap, c, want, o);
+
+	if (r == 0)
+		snprintf(field, cap, "%s", o->arg);
+	return r;
+}
+
+/* The checked argument kept as a pointer into argv. */
+static int set_ptr(const char **field, bool ok, enum ctr_exit c, const char *want,
+		   const struct opt_arg *o)
+{
+	int r = check(ok, c, want, o);
+
+	if (r == 0)
+		*field = o->arg;
+	return r;
 }
 
 /* One option; `opt` is its getopt code, `name` its long name. */
 static int apply_option(struct ctr_config *cfg, int opt, const char *name, char *arg,
 			enum ctr_exit *cls, struct iso_err *err)
 {
+	const struct opt_arg o = {name, arg, cls, err};
 	struct in_addr a;
 	uint64_t v;
 	int r;
@@ -192,75 +225,47 @@ static int apply_option(struct ctr_config *cfg, int opt, const char *name, char 
 			*cls = CTR_EXIT_BUNDLE;
 		return r;
 	case OPT_NAME:
-		if (!name_valid(arg, CTR_NAME_MAX))
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want 1-31 characters of [a-z0-9_-]");
-		snprintf(cfg->name, sizeof(cfg->name), "%s", arg);
-		return 0;
+		return set_text(cfg->name, sizeof(cfg->name), name_valid(arg, CTR_NAME_MAX),
+				CTR_EXIT_USAGE, "want 1-31 characters of [a-z0-9_-]", &o);
 	case OPT_RUNID:
-		if (!runid_valid(arg))
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want 6 lowercase hex characters");
-		snprintf(cfg->rid, sizeof(cfg->rid), "%s", arg);
-		return 0;
+		return set_text(cfg->rid, sizeof(cfg->rid), runid_valid(arg), CTR_EXIT_USAGE,
+				"want 6 lowercase hex characters", &o);
 	case OPT_HOSTNAME:
-		if (!*arg || strlen(arg) >= sizeof(cfg->hostname))
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want 1-63 characters");
-		snprintf(cfg->hostname, sizeof(cfg->hostname), "%s", arg);
-		return 0;
+		return set_text(cfg->hostname, sizeof(cfg->hostname), *arg, CTR_EXIT_USAGE,
+				"want 1-63 characters", &o);
 	case OPT_MEMORY:
-		if (parse_u64(arg, CTR_MEMORY_MIN_MIB, CTR_MEMORY_MAX_MIB, &cfg->memory_mib) < 0)
-			return usage_err(cls, CTR_EXIT_LIMIT, err, name, arg,
-					 "want a whole number of MiB, at least 4");
-		return 0;
+		return check(parse_u64(arg, CTR_MEMORY_MIN_MIB, CTR_MEMORY_MAX_MIB,
+				       &cfg->memory_mib) == 0,
+			     CTR_EXIT_LIMIT, "want a whole number of MiB, at least 4", &o);
 	case OPT_PIDS:
-		if (parse_u64(arg, 1, 4194304, &cfg->pids_max) < 0)
-			return usage_err(cls, CTR_EXIT_LIMIT, err, name, arg,
-					 "want a whole number of processes, 1..4194304");
-		return 0;
+		return check(parse_u64(arg, 1, 4194304, &cfg->pids_max) == 0, CTR_EXIT_LIMIT,
+			     "want a whole number of processes, 1..4194304", &o);
 	case OPT_CPUS:
-		if (set_cpus(cfg, arg) < 0)
-			return usage_err(cls, CTR_EXIT_LIMIT, err, name, arg,
-					 "want a number of CPUs, 0.01..1024");
-		return 0;
+		return check(set_cpus(cfg, arg) == 0, CTR_EXIT_LIMIT,
+			     "want a number of CPUs, 0.01..1024", &o);
 	case OPT_NETNS:
 		cfg->netns = arg;
 		return 0;
 	case OPT_BRIDGE:
-		if (!*arg || strlen(arg) > 15)
-			return usage_err(cls, CTR_EXIT_NET, err, name, arg,
-					 "want an interface name of 1-15 characters");
-		cfg->bridge = arg;
-		return 0;
+		return set_ptr(&cfg->bridge, *arg && strlen(arg) <= 15, CTR_EXIT_NET,
+			       "want an interface name of 1-15 characters", &o);
 	case OPT_IP:
-		if (!cidr_valid(arg))
-			return usage_err(cls, CTR_EXIT_NET, err, name, arg,
-					 "want an IPv4 ADDR/PREFIX");
-		snprintf(cfg->ip, sizeof(cfg->ip), "%s", arg);
-		return 0;
+		return set_text(cfg->ip, sizeof(cfg->ip), cidr_valid(arg), CTR_EXIT_NET,
+				"want an IPv4 ADDR/PREFIX", &o);
 	case OPT_GW:
-		if (strlen(arg) >= sizeof(cfg->gw) || inet_pton(AF_INET, arg, &a) != 1)
-			return usage_err(cls, CTR_EXIT_NET, err, name, arg, "want an IPv4 address");
-		snprintf(cfg->gw, sizeof(cfg->gw), "%s", arg);
-		return 0;
+		return set_text(cfg->gw, sizeof(cfg->gw), inet_pton(AF_INET, arg, &a) == 1,
+				CTR_EXIT_NET, "want an IPv4 address", &o);
 	case OPT_BIND:
-		if (add_bind(cfg, arg) < 0)
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want SRC:/DST (at most 16)");
-		return 0;
+		return check(add_bind(cfg, arg) == 0, CTR_EXIT_USAGE, "want SRC:/DST (at most 16)",
+			     &o);
 	case OPT_ENV:
-		if (!strchr(arg, '=') || *arg == '=' || cfg->nenv == CTR_ENV_MAX)
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want KEY=VALUE (at most 64)");
-		cfg->env[cfg->nenv++] = arg;
-		return 0;
+		r = check(strchr(arg, '=') && *arg != '=' && cfg->nenv < CTR_ENV_MAX,
+			  CTR_EXIT_USAGE, "want KEY=VALUE (at most 64)", &o);
+		if (r == 0)
+			cfg->env[cfg->nenv++] = arg;
+		return r;
 	case OPT_CWD:
-		if (*arg != '/')
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want an absolute path");
-		cfg->cwd = arg;
-		return 0;
+		return set_ptr(&cfg->cwd, *arg == '/', CTR_EXIT_USAGE, "want an absolute path", &o);
 	case OPT_USERNS:
 		cfg->namespaces |= CTR_NS_USER;
 		return 0;
@@ -268,11 +273,11 @@ static int apply_option(struct ctr_config *cfg, int opt, const char *name, char 
 		cfg->events_stderr = true;
 		return 0;
 	case OPT_EVENTS_FD:
-		if (parse_u64(arg, 0, 1 << 20, &v) < 0 || fcntl((int)v, F_GETFD) < 0)
-			return usage_err(cls, CTR_EXIT_USAGE, err, name, arg,
-					 "want an open file descriptor");
-		cfg->events_fd = (int)v;
-		return 0;
+		r = check(parse_u64(arg, 0, 1 << 20, &v) == 0 && fcntl((int)v, F_GETFD) >= 0,
+			  CTR_EXIT_USAGE, "want an open file descriptor", &o);
+		if (r == 0)
+			cfg->events_fd = (int)v;
+		return r;
 	default:
 		*cls = CTR_EXIT_USAGE;
 		return iso_err_input(err, -EINVAL, "run: unknown option (see isoctr run --help)");

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -13,12 +15,42 @@
 
 #define ARGC(v) ((int)(sizeof(v) / sizeof((v)[0])) - 1)
 
-static int parse(char **argv, int argc, struct ctr_config *cfg, enum ctr_exit *cls,
-		 struct iso_err *err)
+/* One parse's results; the fixture of every test. */
+struct parsed {
+	struct ctr_config cfg;
+	enum ctr_exit cls;
+	struct iso_err err;
+};
+
+static int setup(void **state)
 {
-	ctr_config_init(cfg);
-	iso_err_clear(err);
-	return ctr_opts_parse(argc, argv, cfg, cls, err);
+	struct parsed *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -1;
+	ctr_config_init(&p->cfg);
+	*state = p;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct parsed *p = *state;
+
+	ctr_config_release(&p->cfg);
+	free(p);
+	return 0;
+}
+
+/* Parse `argv` into the fixture (releasing the previous parse). */
+#define PARSE(p, argv) parse(p, argv, ARGC(argv))
+static int parse(struct parsed *p, char **argv, int argc)
+{
+	ctr_config_release(&p->cfg);
+	ctr_config_init(&p->cfg);
+	p->cls = 0;
+	iso_err_clear(&p->err);
+	return ctr_opts_parse(argc, argv, &p->cfg, &p->cls, &p->err);
 }
 
 static void test_full_line(void **state)
@@ -30,102 +62,99 @@ static void test_full_line(void **state)
 			"--env",      "A=b",	   "--cwd",  "/tmp",
 			"--",	      "/init",	   "ready",  "--not-ours",
 			NULL};
-	struct ctr_config cfg;
-	enum ctr_exit cls;
-	struct iso_err err;
+	struct parsed *p = *state;
+	struct ctr_config *cfg = &p->cfg;
 
-	(void)state;
-	assert_int_equal(parse(argv, ARGC(argv), &cfg, &cls, &err), 0);
-	assert_string_equal(cfg.rootfs, "/r");
-	assert_int_equal(cfg.memory_mib, 64);
-	assert_int_equal(cfg.pids_max, 32);
-	assert_int_equal(cfg.cpu_quota_us, 150000);
-	assert_int_equal(cfg.cpu_period_us, 100000);
-	assert_string_equal(cfg.hostname, "h1");
-	assert_string_equal(cfg.name, "c-1");
-	assert_string_equal(cfg.rid, "0a1b2c");
-	assert_int_equal(cfg.nbinds, 1);
-	assert_string_equal(cfg.binds[0].src, "/bin/busybox");
-	assert_string_equal(cfg.binds[0].dst, "/tmp/bb");
-	assert_int_equal(cfg.nenv, 1);
-	assert_string_equal(cfg.env[0], "A=b");
-	assert_string_equal(cfg.cwd, "/tmp");
+	assert_int_equal(PARSE(p, argv), 0);
+	assert_string_equal(cfg->rootfs, "/r");
+	assert_int_equal(cfg->memory_mib, 64);
+	assert_int_equal(cfg->pids_max, 32);
+	assert_int_equal(cfg->cpu_quota_us, 150000);
+	assert_int_equal(cfg->cpu_period_us, 100000);
+	assert_string_equal(cfg->hostname, "h1");
+	assert_string_equal(cfg->name, "c-1");
+	assert_string_equal(cfg->rid, "0a1b2c");
+	assert_int_equal(cfg->nbinds, 1);
+	assert_string_equal(cfg->binds[0].src, "/bin/busybox");
+	assert_string_equal(cfg->binds[0].dst, "/tmp/bb");
+	assert_int_equal(cfg->nenv, 1);
+	assert_string_equal(cfg->env[0], "A=b");
+	assert_string_equal(cfg->cwd, "/tmp");
 	/* PROGRAM's own options are left to it. */
-	assert_string_equal(cfg.argv[0], "/init");
-	assert_string_equal(cfg.argv[2], "--not-ours");
-	assert_null(cfg.argv[3]);
-	assert_int_equal(cfg.namespaces, CTR_NS_DEFAULT);
-	assert_int_equal(cfg.events_fd, -1);
-	ctr_config_release(&cfg);
-	ctr_config_release(&cfg); /* idempotent */
+	assert_string_equal(cfg->argv[0], "/init");
+	assert_string_equal(cfg->argv[2], "--not-ours");
+	assert_null(cfg->argv[3]);
+	assert_int_equal(cfg->namespaces, CTR_NS_DEFAULT);
+	assert_int_equal(cfg->events_fd, -1);
+	ctr_config_release(cfg);
+	ctr_config_release(cfg); /* idempotent */
 }
 
 static void test_defaults_and_help(void **state)
 {
 	char *minimal[] = {"run", "--rootfs", "/r", "/bin/ready", NULL};
 	char *help[] = {"run", "--help", NULL};
-	struct ctr_config cfg;
+	struct parsed *p = *state;
+	struct ctr_config *cfg = &p->cfg;
+
+	assert_int_equal(PARSE(p, minimal), 0);
+	assert_string_equal(cfg->name, "ctr");
+	assert_int_equal(cfg->memory_mib, 0);
+	assert_int_equal(cfg->cpu_quota_us, 0);
+	assert_null(cfg->netns);
+	assert_int_equal(PARSE(p, help), 1);
+}
+
+/* Every kind of bad argument: its exit class and what its one line names. */
+static const struct {
+	const char *line;
 	enum ctr_exit cls;
-	struct iso_err err;
+	const char *msg_part;
+} bad_input[] = {
+	{"run --rootfs /r --memory lots -- x", CTR_EXIT_LIMIT, "--memory 'lots'"},
+	{"run --rootfs /r --memory 3 -- x", CTR_EXIT_LIMIT, "at least 4"},
+	{"run --rootfs /r --pids 0 -- x", CTR_EXIT_LIMIT, "--pids '0'"},
+	{"run --rootfs /r --cpus 0.001 -- x", CTR_EXIT_LIMIT, "--cpus"},
+	{"run --rootfs /r --cpus nan -- x", CTR_EXIT_LIMIT, "--cpus"},
+	{"run --rootfs /r --frob -- x", CTR_EXIT_USAGE, "--frob"},
+	{"run -- x", CTR_EXIT_USAGE, "--rootfs"},
+	{"run --rootfs /r", CTR_EXIT_USAGE, "no PROGRAM"},
+	{"run --rootfs /r --run-id XYZ x", CTR_EXIT_USAGE, "6 lowercase hex"},
+	{"run --rootfs /r --name a/b x", CTR_EXIT_USAGE, "--name 'a/b'"},
+	{"run --rootfs /r --hostname  x", CTR_EXIT_USAGE, "1-63 characters"},
+	{"run --rootfs /r --bind /a:rel x", CTR_EXIT_USAGE, "SRC:/DST"},
+	{"run --rootfs /r --env NOEQUALS x", CTR_EXIT_USAGE, "KEY=VALUE"},
+	{"run --rootfs /r --cwd rel x", CTR_EXIT_USAGE, "absolute path"},
+	{"run --rootfs /r --events-fd 999 x", CTR_EXIT_USAGE, "open file descriptor"},
+	{"run --rootfs /r --netns n --bridge br0 x", CTR_EXIT_NET, "go together"},
+	{"run --rootfs /r --netns n --ip 10.0.0.2/24 x", CTR_EXIT_NET, "go together"},
+	{"run --rootfs /r --bridge br0123456789abcd x", CTR_EXIT_NET, "1-15 characters"},
+	{"run --rootfs /r --ip 10.0.0.300/24 x", CTR_EXIT_NET, "ADDR/PREFIX"},
+	{"run --rootfs /r --ip 10.0.0.2 x", CTR_EXIT_NET, "ADDR/PREFIX"},
+	{"run --rootfs /r --gw gateway x", CTR_EXIT_NET, "IPv4 address"},
+};
 
-	(void)state;
-	assert_int_equal(parse(minimal, ARGC(minimal), &cfg, &cls, &err), 0);
-	assert_string_equal(cfg.name, "ctr");
-	assert_int_equal(cfg.memory_mib, 0);
-	assert_int_equal(cfg.cpu_quota_us, 0);
-	assert_null(cfg.netns);
-	assert_int_equal(parse(help, ARGC(help), &cfg, &cls, &err), 1);
-}
-
-static void expect(char **argv, int argc, enum ctr_exit want, const char *msg_part)
+static void test_bad_input(void **state)
 {
-	struct ctr_config cfg;
-	enum ctr_exit cls = 0;
-	struct iso_err err;
+	struct parsed *p = *state;
 
-	assert_int_equal(parse(argv, argc, &cfg, &cls, &err), -EINVAL);
-	ctr_config_release(&cfg);
-	assert_int_equal(cls, want);
-	assert_non_null(strstr(err.msg, msg_part));
-	assert_null(strchr(err.msg, '\n'));
-}
+	for (size_t i = 0; i < sizeof(bad_input) / sizeof(bad_input[0]); i++) {
+		/* Split at single spaces: "a  b" keeps an empty argument. */
+		char line[128], *argv[16], *w = line;
+		int argc = 0;
 
-static void test_bad_limits(void **state)
-{
-	char *mem[] = {"run", "--rootfs", "/r", "--memory", "lots", "--", "x", NULL};
-	char *small[] = {"run", "--rootfs", "/r", "--memory", "3", "--", "x", NULL};
-	char *pids[] = {"run", "--rootfs", "/r", "--pids", "0", "--", "x", NULL};
-	char *cpus[] = {"run", "--rootfs", "/r", "--cpus", "0.001", "--", "x", NULL};
-	char *nan[] = {"run", "--rootfs", "/r", "--cpus", "nan", "--", "x", NULL};
-
-	(void)state;
-	expect(mem, ARGC(mem), CTR_EXIT_LIMIT, "--memory 'lots'");
-	expect(small, ARGC(small), CTR_EXIT_LIMIT, "at least 4");
-	expect(pids, ARGC(pids), CTR_EXIT_LIMIT, "--pids '0'");
-	expect(cpus, ARGC(cpus), CTR_EXIT_LIMIT, "--cpus");
-	expect(nan, ARGC(nan), CTR_EXIT_LIMIT, "--cpus");
-}
-
-static void test_bad_usage(void **state)
-{
-	char *unknown[] = {"run", "--rootfs", "/r", "--frob", "--", "x", NULL};
-	char *norootfs[] = {"run", "--", "x", NULL};
-	char *noprog[] = {"run", "--rootfs", "/r", NULL};
-	char *rid[] = {"run", "--rootfs", "/r", "--run-id", "XYZ", "x", NULL};
-	char *name[] = {"run", "--rootfs", "/r", "--name", "a/b", "x", NULL};
-	char *bind[] = {"run", "--rootfs", "/r", "--bind", "/a:rel", "x", NULL};
-	char *env[] = {"run", "--rootfs", "/r", "--env", "NOEQUALS", "x", NULL};
-	char *fd[] = {"run", "--rootfs", "/r", "--events-fd", "999", "x", NULL};
-
-	(void)state;
-	expect(unknown, ARGC(unknown), CTR_EXIT_USAGE, "--frob");
-	expect(norootfs, ARGC(norootfs), CTR_EXIT_USAGE, "--rootfs");
-	expect(noprog, ARGC(noprog), CTR_EXIT_USAGE, "no PROGRAM");
-	expect(rid, ARGC(rid), CTR_EXIT_USAGE, "6 lowercase hex");
-	expect(name, ARGC(name), CTR_EXIT_USAGE, "--name 'a/b'");
-	expect(bind, ARGC(bind), CTR_EXIT_USAGE, "SRC:/DST");
-	expect(env, ARGC(env), CTR_EXIT_USAGE, "KEY=VALUE");
-	expect(fd, ARGC(fd), CTR_EXIT_USAGE, "open file descriptor");
+		snprintf(line, sizeof(line), "%s", bad_input[i].line);
+		while (w) {
+			argv[argc++] = w;
+			if ((w = strchr(w, ' ')))
+				*w++ = '\0';
+		}
+		argv[argc] = NULL;
+		if (parse(p, argv, argc) != -EINVAL || p->cls != bad_input[i].cls ||
+		    !strstr(p->err.msg, bad_input[i].msg_part) || strchr(p->err.msg, '\n'))
+			fail_msg("'%s': exit class %d, message '%s'", bad_input[i].line, p->cls,
+				 p->err.msg);
+	}
 }
 
 static void test_network_options(void **state)
@@ -133,34 +162,23 @@ static void test_network_options(void **state)
 	char *good[] = {"run",	    "--rootfs", "/r",	"--netns",     "isob-0a1b2c-br",
 			"--bridge", "br0",	"--ip", "10.0.0.2/24", "--gw",
 			"10.0.0.1", "x",	NULL};
-	char *noip[] = {"run", "--rootfs", "/r", "--netns", "n", "--bridge", "br0", "x", NULL};
-	char *nobr[] = {"run", "--rootfs", "/r", "--netns", "n", "--ip", "10.0.0.2/24", "x", NULL};
-	char *badip[] = {"run", "--rootfs", "/r", "--ip", "10.0.0.300/24", "x", NULL};
-	char *noprefix[] = {"run", "--rootfs", "/r", "--ip", "10.0.0.2", "x", NULL};
-	char *badgw[] = {"run", "--rootfs", "/r", "--gw", "gateway", "x", NULL};
-	struct ctr_config cfg;
-	enum ctr_exit cls;
-	struct iso_err err;
+	struct parsed *p = *state;
+	struct ctr_config *cfg = &p->cfg;
 
-	(void)state;
-	assert_int_equal(parse(good, ARGC(good), &cfg, &cls, &err), 0);
-	assert_string_equal(cfg.netns, "isob-0a1b2c-br");
-	assert_string_equal(cfg.bridge, "br0");
-	assert_string_equal(cfg.ip, "10.0.0.2/24");
-	assert_string_equal(cfg.gw, "10.0.0.1");
-	expect(noip, ARGC(noip), CTR_EXIT_NET, "go together");
-	expect(nobr, ARGC(nobr), CTR_EXIT_NET, "go together");
-	expect(badip, ARGC(badip), CTR_EXIT_NET, "ADDR/PREFIX");
-	expect(noprefix, ARGC(noprefix), CTR_EXIT_NET, "ADDR/PREFIX");
-	expect(badgw, ARGC(badgw), CTR_EXIT_NET, "IPv4 address");
+	assert_int_equal(PARSE(p, good), 0);
+	assert_string_equal(cfg->netns, "isob-0a1b2c-br");
+	assert_string_equal(cfg->bridge, "br0");
+	assert_string_equal(cfg->ip, "10.0.0.2/24");
+	assert_string_equal(cfg->gw, "10.0.0.1");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_line),	cmocka_unit_test(test_defaults_and_help),
-		cmocka_unit_test(test_bad_limits),	cmocka_unit_test(test_bad_usage),
-		cmocka_unit_test(test_network_options),
+		cmocka_unit_test_setup_teardown(test_full_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_and_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_network_options, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("ctr_opts", tests, NULL, NULL);
 }
