@@ -87,6 +87,10 @@ struct ctr_config {
 	size_t nbinds;
 	int events_fd;	    /* event lines go here; -1: none */
 	bool events_stderr; /* --events: print event lines on stderr */
+	/* The `isoctr run` arguments this config was parsed from (argv[0] is
+	 * "run"), for handing a --bundle run on (ctr-backend/exec/). */
+	char **cmdline;
+	int cmdline_len;
 	/* Owned by the config when it came from a bundle. */
 	struct cJSON *bundle_json;
 	char **bundle_argv;
@@ -102,8 +106,14 @@ int ctr_opts_parse(int argc, char **argv, struct ctr_config *cfg, enum ctr_exit 
 /* Fill cfg from an OCI bundle's config.json (the subset documented in
  * ctr-backend/README.md); command-line options given after --bundle
  * override it. -EINVAL with a message naming the field on bad input. The
- * parsed document and argv are owned by cfg until ctr_config_release(). */
+ * parsed document and argv are owned by cfg until ctr_config_release().
+ * Two implementations: ctr_bundle.c (cJSON; in build/isoctr-bundle and the
+ * unit tests) and exec/bundle_exec.c (the static build/isoctr: runs the
+ * same command line with isoctr-bundle, or fails). */
 int ctr_bundle_load(const char *dir, struct ctr_config *cfg, struct iso_err *err);
+
+/* Free what ctr_bundle_load() left in cfg (idempotent). */
+void ctr_bundle_release(struct ctr_config *cfg);
 
 /* Defaults for every field (no limits, default namespaces, no events). */
 void ctr_config_init(struct ctr_config *cfg);

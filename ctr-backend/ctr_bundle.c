@@ -277,6 +277,14 @@ static int load_mounts(const cJSON *mounts, struct ctr_config *cfg, struct iso_e
 	return 0;
 }
 
+void ctr_bundle_release(struct ctr_config *cfg)
+{
+	cJSON_Delete(cfg->bundle_json);
+	cfg->bundle_json = NULL;
+	free(cfg->bundle_argv);
+	cfg->bundle_argv = NULL;
+}
+
 int ctr_bundle_load(const char *dir, struct ctr_config *cfg, struct iso_err *err)
 {
 	cleanup_free char *text = read_config(dir, err);

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 /* CFS bandwidth (sched-bwc.rst): the default period, and the smallest
  * quota the kernel accepts (1 ms). */
 #define CTR_CPU_PERIOD_US    100000ull
@@ -30,10 +28,7 @@ void ctr_config_init(struct ctr_config *cfg)
 
 void ctr_config_release(struct ctr_config *cfg)
 {
-	cJSON_Delete(cfg->bundle_json);
-	cfg->bundle_json = NULL;
-	free(cfg->bundle_argv);
-	cfg->bundle_argv = NULL;
+	ctr_bundle_release(cfg);
 	for (size_t i = 0; i < cfg->nbinds; i++) {
 		free(cfg->binds[i].owned);
 		cfg->binds[i].owned = NULL;
@@ -298,6 +293,8 @@ int ctr_opts_parse(int argc, char **argv, struct ctr_config *cfg, enum ctr_exit 
 	int opt, r;
 
 	*cls = CTR_EXIT_USAGE;
+	cfg->cmdline = argv;
+	cfg->cmdline_len = argc;
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at PROGRAM, whose own options are not ours. */
