@@ -3,7 +3,8 @@
 #   tmp       a scratch directory, removed at exit after tap_cleanup
 #   ok STATUS DESCRIPTION
 #             TAP's "ok N - ..." when STATUS is 0; otherwise "not ok N - ..."
-#             followed by what tap_diag prints
+#             followed by what tap_diag prints (on stderr, so that prove
+#             shows it without -v)
 #   tap_end   exits 1 when any test failed, 0 otherwise
 # A test redefines tap_cleanup (its own objects) and tap_diag (context for a
 # failure, as "# ..." lines) after sourcing this file.
@@ -24,7 +25,7 @@ ok() {
 	else
 		echo "not ok $tap_n - $2"
 		tap_fails=$((tap_fails + 1))
-		tap_diag
+		tap_diag >&2
 	fi
 }
 

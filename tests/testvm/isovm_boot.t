@@ -66,8 +66,8 @@ boot() {
 		ok 0 "$name: exit status $want"
 	else
 		ok 1 "$name: exit status $got, expected $want"
-		sed 's/^/# /' "$tmp/$name.err"
-		tail -n 15 "$tmp/$name.con" | sed 's/^/# console: /'
+		sed 's/^/# /' "$tmp/$name.err" >&2
+		tail -n 15 "$tmp/$name.con" | sed 's/^/# console: /' >&2
 	fi
 }
 
@@ -118,7 +118,7 @@ bad() { # bad NAME EXPECTED_STATUS ISOVM_ARGS...
 		ok 0 "$name: exit $want, one line: $(cat "$tmp/$name.err")"
 	else
 		ok 1 "$name: exit $got (expected $want), $lines lines"
-		sed 's/^/# /' "$tmp/$name.err"
+		sed 's/^/# /' "$tmp/$name.err" >&2
 	fi
 }
 bad not-bzimage 242 --kernel "$initrd" --initrd "$initrd"

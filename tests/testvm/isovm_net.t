@@ -63,7 +63,7 @@ if lab 2>"$tmp/lab.err"; then
 	ok 0 "lab: bridge namespace with TAP $tap, peer namespace on a veth"
 else
 	ok 1 "lab: bridge namespace with TAP $tap, peer namespace on a veth"
-	sed 's/^/# /' "$tmp/lab.err"
+	sed 's/^/# /' "$tmp/lab.err" >&2
 	exit 1
 fi
 
@@ -89,9 +89,9 @@ report() {
 }
 
 diag() {
-	sed 's/^/# /' "$tmp/$1.err"
-	grep -i -E 'virtio|eth0|bench|error' "$tmp/$1.con" | tail -n 15 | sed 's/^/# console: /'
-	sed 's/^/# event: /' "$tmp/$1.ev"
+	sed 's/^/# /' "$tmp/$1.err" >&2
+	grep -i -E 'virtio|eth0|bench|error' "$tmp/$1.con" | tail -n 15 | sed 's/^/# console: /' >&2
+	sed 's/^/# event: /' "$tmp/$1.ev" >&2
 }
 
 # positive NAME KEY DESCRIPTION: REPORT KEY is a number > 0.
@@ -184,7 +184,7 @@ if [ "$got" = "$EXIT_HOST" ] && grep -q "netns" "$tmp/own.err" &&
 	ok 0 "absent --netns fails with $EXIT_HOST and says why"
 else
 	ok 1 "absent --netns fails with $EXIT_HOST and says why (status $got)"
-	sed 's/^/# /' "$tmp/own.err"
+	sed 's/^/# /' "$tmp/own.err" >&2
 fi
 guest_own --tap-fd 0 </dev/null
 got=$?
@@ -192,6 +192,6 @@ if [ "$got" = "$EXIT_HOST" ] && grep -q "tun/tap" "$tmp/own.err"; then
 	ok 0 "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why"
 else
 	ok 1 "--tap-fd on a non-TAP descriptor fails with $EXIT_HOST and says why (status $got)"
-	sed 's/^/# /' "$tmp/own.err"
+	sed 's/^/# /' "$tmp/own.err" >&2
 fi
 tap_end
