@@ -4,18 +4,8 @@
 # that touched 64 MiB >= 64 MiB, its host tasks = init + workload, perf
 # task-clock > 0, tasks inside with kernel threads); bad input exits 2 with one line; bench doctor runs.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$top/tests/lib/bench.sh"
 bench="$top/build/bench"
-
-# json FILE PERL-EXPR: evaluate EXPR with $d the decoded document and
-# fig(backend, workload, metric, instances) the figure's samples (array ref).
-json() {
-	perl -MJSON::PP -e '
-		local $/; open my $f, "<", $ARGV[0] or exit 2; our $d = decode_json(<$f>);
-		sub fig { for (@{$d->{figures}}) { return $_->{samples} if $_->{backend} eq $_[0]
-			&& $_->{workload} eq $_[1] && $_->{metric} eq $_[2]
-			&& $_->{instances} == ($_[3] // 1) } return [] }
-		exit(eval($ARGV[1]) ? 0 : 1);' "$1" "$2"
-}
 
 echo "1..16"
 

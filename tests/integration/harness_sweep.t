@@ -4,11 +4,12 @@
 # network namespaces, links, cgroups, processes, mounts, the state dir.
 # SIGINT instead ends the run itself cleanly, partial results kept.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$top/tests/lib/bench.sh"
 bench="$top/build/bench"
 pid=
 tap_cleanup() { [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null; }
 
-echo "1..11"
+echo "1..7"
 
 # Network workloads under native and ctr: the lab (switch and sink
 # namespaces, bridge, sink process), an instance namespace or an isoctr
@@ -36,23 +37,9 @@ ok $? "after SIGKILL its namespaces are still there (the sweep has work)"
 "$bench" clean >"$tmp/clean" 2>&1
 ok $? "bench clean exits 0 ($(tr '\n' ' ' <"$tmp/clean"))"
 
-! ls /run/netns 2>/dev/null | grep -q "^isob-$rid-"
-ok $? "no network namespace of the run"
-! ip -o link show 2>/dev/null | grep -q "ib$rid"
-ok $? "no link of the run in the host namespace"
-! find /sys/fs/cgroup -maxdepth 4 -name "$rid-*" 2>/dev/null | grep -q .
-ok $? "no cgroup of the run"
-left=
-for p in /proc/[0-9]*; do
-	exe=$(readlink "$p/exe" 2>/dev/null) || continue
-	case "$exe" in
-	"$top"/build/image/rootfs/* | "$top"/build/bench-sink | "$top"/build/isoctr) left="$left ${p#/proc/}" ;;
-	esac
-done
+left=$(leftovers "$rid")
 [ -z "$left" ]
-ok $? "no instance, sink or isoctr process left (${left:-none})"
-! grep -q "isob-$rid\|/run/isobench/$rid" /proc/self/mountinfo && [ ! -e "/run/isobench/$rid" ]
-ok $? "no mount and no state directory of the run"
+ok $? "no namespace, link, cgroup, mount, state directory or process of the run (${left:-none})"
 
 "$bench" run --backend native,ctr --workload net-rr --reps 20 --out "$tmp/int" >"$tmp/out2" 2>&1 &
 pid=$!
@@ -72,6 +59,6 @@ ok $? "SIGINT: exit 130, says partial results are kept"
 perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or exit 1;
 	my $d = decode_json(<$f>); exit(@{$d->{figures}} > 0 ? 0 : 1)' "$tmp/int/results.json"
 ok $? "the partial result set is valid JSON with figures"
-! ls /run/netns 2>/dev/null | grep -q "^isob-$rid-" && [ ! -e "/run/isobench/$rid" ] &&
-	! find /sys/fs/cgroup -maxdepth 4 -name "$rid-*" 2>/dev/null | grep -q .
-ok $? "nothing of run $rid is left after SIGINT"
+left=$(leftovers "$rid")
+[ -n "$rid" ] && [ -z "$left" ]
+ok $? "nothing of run $rid is left after SIGINT (${left:-none})"
