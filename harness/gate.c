@@ -338,8 +338,38 @@ int gate_compare(const struct gate_config *cfg, const struct results *base,
 		    !results_find(base, h->backend, h->workload, h->metric, h->instances))
 			rep.only_head++;
 	}
+	rep.skipped[0] = base->skipped;
+	rep.skipped[1] = head->skipped;
 	*out = rep;
 	return 0;
+}
+
+size_t gate_confirm(struct gate_report *pooled, const struct gate_report *retry)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; i < pooled->n_rows; i++) {
+		struct gate_row *p = &pooled->rows[i];
+		enum gate_verdict again = GATE_OK;
+
+		if (p->verdict != GATE_REGRESSION)
+			continue;
+		for (size_t k = 0; k < retry->n_rows; k++) {
+			const struct results_figure *r = retry->rows[k].base;
+
+			if (r->instances == p->base->instances &&
+			    !strcmp(r->backend, p->base->backend) &&
+			    !strcmp(r->workload, p->base->workload) &&
+			    !strcmp(r->metric, p->base->metric))
+				again = retry->rows[k].verdict;
+		}
+		if (again == GATE_REGRESSION || again == GATE_INCONCLUSIVE)
+			continue;
+		p->verdict = GATE_INCONCLUSIVE;
+		pooled->n_regressions--;
+		dropped++;
+	}
+	return dropped;
 }
 
 const char *gate_verdict_name(enum gate_verdict v)
@@ -404,6 +434,23 @@ static void print_table(const struct gate_config *cfg, const struct gate_report 
 	}
 }
 
+/* " Skipped in HEAD: vm (no /dev/kvm); crun/net-rr (...)." */
+static void print_skipped(const cJSON *skipped, const char *label, FILE *out)
+{
+	const cJSON *s;
+
+	if (cJSON_GetArraySize(skipped) == 0)
+		return;
+	fprintf(out, " Skipped in %s:", label);
+	cJSON_ArrayForEach(s, skipped)
+	{
+		char text[512];
+
+		results_skipped_text(s, text, sizeof(text));
+		fprintf(out, " %s%s", text, s->next ? ";" : ".");
+	}
+}
+
 void gate_print_markdown(const struct gate_config *cfg, const struct gate_report *rep, FILE *out)
 {
 	size_t counts[GATE_NOT_GATED + 1] = {0};
@@ -438,5 +485,7 @@ void gate_print_markdown(const struct gate_config *cfg, const struct gate_report
 	if (rep->only_base || rep->only_head)
 		fprintf(out, " Not compared: %zu figure(s) only in BASE, %zu only in HEAD.",
 			rep->only_base, rep->only_head);
+	for (int i = 0; i < 2; i++)
+		print_skipped(rep->skipped[i], i ? "HEAD" : "BASE", out);
 	fprintf(out, "\n");
 }

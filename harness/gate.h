@@ -65,6 +65,7 @@ struct gate_report {
 	size_t n_rows;
 	size_t n_regressions;
 	size_t only_base, only_head; /* figures without a counterpart (not gated) */
+	const cJSON *skipped[2];     /* BASE's and HEAD's skipped lists (owned by the sets) */
 };
 
 /* Load and validate a thresholds file: schema GATE_THRESHOLDS_SCHEMA,
@@ -94,10 +95,20 @@ int gate_compare(const struct gate_config *cfg, const struct results *base,
 		 const struct results *head, struct gate_report *out, struct iso_err *err);
 void gate_report_free(struct gate_report *rep);
 
+/* `bench ab`'s confirmation: a regression of `pooled` (every round)
+ * stands only when the re-run alone (`retry`, the suspects measured
+ * again in the opposite order) shows the same figure significantly
+ * beyond its minimum effect on the bad side (GATE_REGRESSION or
+ * GATE_INCONCLUSIVE there). Load that shifts a whole run, which pooled
+ * samples cannot tell from a slower build, rarely strikes the same side
+ * twice. Others become GATE_INCONCLUSIVE; returns how many. */
+size_t gate_confirm(struct gate_report *pooled, const struct gate_report *retry);
+
 const char *gate_verdict_name(enum gate_verdict v);
 
 /* The report as a Markdown table fit for a pull-request comment, with a
- * one-line verdict and the parameters used. */
+ * one-line verdict, the parameters used and what either set skipped (a
+ * backend that did not run is not gated). */
 void gate_print_markdown(const struct gate_config *cfg, const struct gate_report *rep, FILE *out);
 
 #endif

@@ -377,13 +377,10 @@ static void claim_management(struct claim *c)
 	say(&c->t, " Skipped in this run (%d):", n);
 	cJSON_ArrayForEach(s, skipped)
 	{
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(s, "backend");
-		const cJSON *w = cJSON_GetObjectItemCaseSensitive(s, "workload");
-		const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "reason");
+		char text[512];
 
-		say(&c->t, " %s%s%s (%s)%s", cJSON_IsString(b) ? b->valuestring : "?",
-		    cJSON_IsString(w) ? "/" : "", cJSON_IsString(w) ? w->valuestring : "",
-		    cJSON_IsString(r) ? r->valuestring : "?", s->next ? ";" : ".");
+		results_skipped_text(s, text, sizeof(text));
+		say(&c->t, " %s%s", text, s->next ? ";" : ".");
 	}
 }
 

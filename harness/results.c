@@ -34,6 +34,17 @@ int results_better_parse(const char *name, enum results_better *out)
 	return 0;
 }
 
+void results_skipped_text(const cJSON *entry, char *buf, size_t size)
+{
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(entry, "backend");
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(entry, "workload");
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(entry, "reason");
+
+	snprintf(buf, size, "%s%s%s (%s)", cJSON_IsString(b) ? b->valuestring : "?",
+		 cJSON_IsString(w) ? "/" : "", cJSON_IsString(w) ? w->valuestring : "",
+		 cJSON_IsString(r) ? r->valuestring : "?");
+}
+
 static void figure_destroy(struct results_figure *fig)
 {
 	if (!fig)

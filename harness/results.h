@@ -104,6 +104,11 @@ int results_merge(struct results *dst, const struct results *src, struct iso_err
  * directory (the way commands name result sets). */
 int results_load_path(const char *path, struct results **out, struct iso_err *err);
 
+/* One entry of a `skipped` list as text: "vm (reason)", or
+ * "vm/net-rr (reason)" when only that workload was skipped ("?" for a
+ * missing field). */
+void results_skipped_text(const cJSON *entry, char *buf, size_t size);
+
 /* "lower" / "higher". */
 const char *results_better_name(enum results_better better);
 

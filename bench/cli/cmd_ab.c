@@ -38,8 +38,9 @@ struct ab {
 	char out[PATH_MAX + 64];   /* result sets of every round, and the pooled ones */
 	const char *thresholds, *make_target;
 	unsigned rounds;
-	struct argv run_args; /* passed to `bench run` */
-	struct results *pool[2];
+	struct argv run_args;	  /* passed to `bench run` */
+	struct results *pool[2];  /* every round */
+	struct results *retry[2]; /* the re-run rounds alone */
 };
 
 static const char *const side_name[2] = {"base", "head"};
@@ -60,10 +61,11 @@ static void ab_usage(FILE *out)
 		"all), then runs `build/bench run` of each with the same options, N rounds\n"
 		"(default %d) alternating which side goes first, pools the rounds per side\n"
 		"and gates HEAD against BASE like `bench compare`. Figures that look like\n"
-		"a regression (or are inconclusive) are re-run once in the opposite order\n"
-		"and judged on all samples before the gate fails. The worktrees are\n"
-		"removed on every path; result sets stay in --out (default\n"
-		"results/ab-<UTC time>/: base/, head/ pooled, rounds/).\n\n"
+		"a regression (or are inconclusive) are re-run once in the opposite order;\n"
+		"the gate fails on a figure that regresses on all samples and whose\n"
+		"re-run alone agrees (significant, beyond the minimum effect). The\n"
+		"worktrees are removed on every path; result sets stay in --out\n"
+		"(default results/ab-<UTC time>/: base/, head/ pooled, rounds/).\n\n"
 		"exit status: 0 no regression, 1 regression, 2 bad input or a failed\n"
 		"build/run.\n",
 		AB_ROUNDS_DEFAULT);
@@ -213,13 +215,15 @@ static void ab_cleanup(struct ab *ab)
 	}
 	for (int side = 0; side < 2; side++) {
 		results_destroy(ab->pool[side]);
-		ab->pool[side] = NULL;
+		results_destroy(ab->retry[side]);
+		ab->pool[side] = ab->retry[side] = NULL;
 	}
 	argv_reset(&ab->run_args);
 }
 
 /* One `bench run` of one side into <out>/rounds/<tag>-<side>, pooled.
- * `extra` replaces the selection options for re-runs (NULL: as given). */
+ * `extra` replaces the selection options for re-runs (NULL: as given);
+ * a re-run is kept apart too. */
 static int ab_run_side(struct ab *ab, enum ab_side side, const char *tag, const struct argv *extra,
 		       struct iso_err *err)
 {
@@ -241,6 +245,8 @@ static int ab_run_side(struct ab *ab, enum ab_side side, const char *tag, const 
 		r = results_load_path(dir, &rs, err);
 	if (r == 0)
 		r = results_merge(ab->pool[side], rs, err);
+	if (r == 0 && extra)
+		r = results_merge(ab->retry[side], rs, err);
 out:
 	results_destroy(rs);
 	argv_reset(&a);
@@ -359,10 +365,10 @@ static int ab_save_pools(struct ab *ab, struct iso_err *err)
  * status; err is set when it is BENCH_EXIT_USAGE. */
 static int ab_execute(struct ab *ab, const struct gate_config *cfg, struct iso_err *err)
 {
-	struct gate_report rep = {0};
+	struct gate_report rep = {0}, again = {0};
 	struct argv rerun = {0};
 	char rounds_dir[2 * PATH_MAX];
-	size_t suspects;
+	size_t suspects, unconfirmed = 0;
 	int r, status;
 
 	if ((r = ab_resolve(ab, AB_BASE, err)) < 0 || (r = ab_resolve(ab, AB_HEAD, err)) < 0)
@@ -396,20 +402,31 @@ static int ab_execute(struct ab *ab, const struct gate_config *cfg, struct iso_e
 		r = ab_rerun_args(ab, &rep, &rerun, err);
 		gate_report_free(&rep);
 		if (r == 0)
+			r = results_create("ab", "bench ab base re-run", &ab->retry[AB_BASE], err);
+		if (r == 0)
+			r = results_create("ab", "bench ab head re-run", &ab->retry[AB_HEAD], err);
+		if (r == 0)
 			r = ab_rounds(ab, "retry", true, &rerun, err);
 		argv_reset(&rerun);
 		if (r < 0 || ab_save_pools(ab, err) < 0)
 			return BENCH_EXIT_USAGE;
 		if (gate_compare(cfg, ab->pool[AB_BASE], ab->pool[AB_HEAD], &rep, err) < 0)
 			return BENCH_EXIT_USAGE;
+		if (gate_compare(cfg, ab->retry[AB_BASE], ab->retry[AB_HEAD], &again, err) < 0) {
+			gate_report_free(&rep);
+			return BENCH_EXIT_USAGE;
+		}
+		unconfirmed = gate_confirm(&rep, &again);
+		gate_report_free(&again);
 	}
 	printf("BASE %.12s (%s), HEAD %.12s (%s), %u round(s) alternating the order, result sets "
 	       "in %s.",
 	       ab->sha[0], ab->rev[0], ab->sha[1], ab->rev[1], ab->rounds, ab->out);
 	if (suspects)
 		printf(" %zu suspect figure(s) were re-run once with the order reversed; the "
-		       "verdicts below pool every round.",
-		       suspects);
+		       "verdicts below pool every round, and a regression stands only where the "
+		       "re-run alone agrees (%zu did not: inconclusive).",
+		       suspects, unconfirmed);
 	printf("\n\n");
 	gate_print_markdown(cfg, &rep, stdout);
 	status = rep.n_regressions ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;

@@ -50,10 +50,15 @@ set_file "$tmp/slow.json" 120 9
 set_file "$tmp/fast.json" 80 11
 set_file "$tmp/slownet.json" 100 7.2
 
-echo "1..14"
+echo "1..16"
 expect 0 "identical sets pass" "$tmp/base" "$tmp/same.json"
 grep -q '^### isobench: no performance regression' "$tmp/out"
 ok $? "the verdict line says so"
+sed 's#"command": "test",#"command": "test", "skipped": [ { "backend": "crun", "workload": "net-rr", "reason": "no veth" } ],#' \
+	"$tmp/same.json" >"$tmp/skip.json"
+expect 0 "a set that skipped something still compares" "$tmp/base" "$tmp/skip.json"
+grep -q 'Skipped in HEAD: crun/net-rr (no veth)\.$' "$tmp/out"
+ok $? "what HEAD skipped is named (not gated)"
 expect 1 "planted 20% slower startup is a regression" "$tmp/base" "$tmp/slow.json"
 grep -q '| startup.ready_ms | vm | ready | .* | \*\*REGRESSION\*\* |' "$tmp/out"
 ok $? "the table names the regressed figure"

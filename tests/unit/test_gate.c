@@ -170,6 +170,95 @@ static void test_small_change_within_effect_passes(void **state)
 	assert_true(c[GATE_REGRESSION] <= 2);
 }
 
+/* A one-figure set of `runs` runs of nz.reps samples each; each run
+ * shares a load factor exp(run_sigma * N(0, 1)) on top of the per-sample
+ * noise: a neighbour job for the length of a run. */
+static struct results *synth_runs(struct stats_rng *rng, double median, int runs, double run_sigma,
+				  struct noise nz)
+{
+	struct results *rs = NULL;
+
+	for (int i = 0; i < runs; i++) {
+		struct results *one = synth(rng, "startup.ready_ms", "ms", RESULTS_BETTER_LOWER,
+					    median * exp(run_sigma * normal(rng)), nz);
+
+		if (!rs) {
+			rs = one;
+			continue;
+		}
+		assert_int_equal(results_merge(rs, one, NULL), 0);
+		results_destroy(one);
+	}
+	return rs;
+}
+
+/* One `bench ab` on synthetic runs: two rounds per side; a suspect is
+ * re-run for two more, then judged on every round and, with `confirm`,
+ * on the re-run alone too (gate_confirm). The final verdict. */
+static enum gate_verdict ab_trial(const struct gate_config *cfg, struct stats_rng *rng,
+				  double factor, double run_sigma, bool confirm)
+{
+	const struct noise nz = {0.05, 0.0, 5};
+	struct results *b = synth_runs(rng, 100, 2, run_sigma, nz);
+	struct results *h = synth_runs(rng, 100 * factor, 2, run_sigma, nz);
+	struct gate_report rep, again;
+	enum gate_verdict v;
+
+	assert_int_equal(gate_compare(cfg, b, h, &rep, NULL), 0);
+	v = rep.rows[0].verdict;
+	if (v == GATE_REGRESSION || v == GATE_INCONCLUSIVE) {
+		struct results *rb = synth_runs(rng, 100, 2, run_sigma, nz);
+		struct results *rh = synth_runs(rng, 100 * factor, 2, run_sigma, nz);
+
+		assert_int_equal(results_merge(b, rb, NULL), 0);
+		assert_int_equal(results_merge(h, rh, NULL), 0);
+		gate_report_free(&rep);
+		assert_int_equal(gate_compare(cfg, b, h, &rep, NULL), 0);
+		if (confirm) {
+			assert_int_equal(gate_compare(cfg, rb, rh, &again, NULL), 0);
+			gate_confirm(&rep, &again);
+			gate_report_free(&again);
+		}
+		v = rep.rows[0].verdict;
+		assert_int_equal(rep.n_regressions, v == GATE_REGRESSION);
+		results_destroy(rb);
+		results_destroy(rh);
+	}
+	gate_report_free(&rep);
+	results_destroy(b);
+	results_destroy(h);
+	return v;
+}
+
+static size_t ab_regressions(const struct gate_config *cfg, double factor, double run_sigma,
+			     bool confirm, uint64_t seed)
+{
+	struct stats_rng rng;
+	size_t n = 0;
+
+	stats_rng_seed(&rng, seed);
+	for (int t = 0; t < TRIALS; t++)
+		n += ab_trial(cfg, &rng, factor, run_sigma, confirm) == GATE_REGRESSION;
+	fprintf(stderr, "# ab x%.2f run sigma %.2f%s: %zu regression(s) in %d\n", factor, run_sigma,
+		confirm ? " confirmed" : " pooled only", n, TRIALS);
+	return n;
+}
+
+/* Load that shifts whole runs (20% spread between runs: samples of one
+ * run are not independent) fools a gate on pooled samples; requiring the
+ * re-run alone to agree cuts those false alarms to 2% or less, and a
+ * real 20% regression still fails. */
+static void test_ab_confirmation(void **state)
+{
+	const struct gate_config *cfg = *state;
+	size_t pooled = ab_regressions(cfg, 1.0, 0.2, false, 11);
+	size_t confirmed = ab_regressions(cfg, 1.0, 0.2, true, 11);
+
+	assert_true(confirmed < pooled);
+	assert_true(confirmed <= TRIALS / 50);
+	assert_true(ab_regressions(cfg, 1.2, 0.02, true, 12) >= TRIALS - 2);
+}
+
 static void test_judge(void **state)
 {
 	const struct gate_config *cfg = *state;
@@ -336,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_planted_regression_caught),
 		cmocka_unit_test(test_improvement_is_not_regression),
 		cmocka_unit_test(test_small_change_within_effect_passes),
+		cmocka_unit_test(test_ab_confirmation),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
