@@ -67,12 +67,18 @@ static void sort_doubles(double *x, size_t n)
 
 double stats_percentile_sorted(const double *sorted, size_t n, double q)
 {
-	double h = q * (double)(n - 1);
+	double h = q * (double)(n - 1), a, b;
 	size_t lo = (size_t)floor(h);
 
 	if (lo + 1 >= n)
 		return sorted[n - 1];
-	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+	a = sorted[lo];
+	b = sorted[lo + 1];
+	/* Ratios with a zero base are infinite: no interpolation towards or
+	 * between infinities (inf - inf is NaN), the nearer one. */
+	if (a == b || isinf(a) || isinf(b))
+		return h - (double)lo < 0.5 ? a : b;
+	return a + (h - (double)lo) * (b - a);
 }
 
 /* Median of buf, which is reordered. */

@@ -53,7 +53,9 @@ double stats_rng_uniform(struct stats_rng *rng);
 /* Uniform integer in [0, bound); bound > 0. */
 size_t stats_rng_below(struct stats_rng *rng, size_t bound);
 
-/* Quantile q in [0, 1] of `sorted` (ascending, n >= 1), type 7. */
+/* Quantile q in [0, 1] of `sorted` (ascending, n >= 1), type 7; next to
+ * an infinite value (a ratio with a zero base) the nearer order statistic
+ * instead, never NaN. */
 double stats_percentile_sorted(const double *sorted, size_t n, double q);
 
 /* Median of x (n >= 1); x is not modified. Returns NAN on allocation

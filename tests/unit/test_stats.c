@@ -100,7 +100,7 @@ static void test_summary_rejects_bad_input(void **state)
 
 static void test_percentile(void **state)
 {
-	const double s[] = {10, 20, 30, 40, 50};
+	const double s[] = {10, 20, 30, 40, 50}, inf[] = {1, INFINITY, INFINITY};
 
 	(void)state;
 	assert_near(stats_percentile_sorted(s, 5, 0), 10, EPS);
@@ -108,6 +108,9 @@ static void test_percentile(void **state)
 	assert_near(stats_percentile_sorted(s, 5, 0.1), 14, EPS);
 	assert_near(stats_percentile_sorted(s, 5, 0.9), 46, EPS);
 	assert_near(stats_median(s, 5), 30, EPS);
+	/* next to infinities: the nearer value, not NaN */
+	assert_near(stats_percentile_sorted(inf, 3, 0.9), INFINITY, 0);
+	assert_near(stats_percentile_sorted(inf, 3, 0.2), 1, 0);
 }
 
 static void test_permutation_exact(void **state)
@@ -185,6 +188,7 @@ static void test_ratio(void **state)
 	assert_near(r.ratio, 1.0, EPS);
 	assert_int_equal(stats_ratio_ci(zero, 2, base, 3, 0.95, 1, &r, NULL), 0);
 	assert_true(isinf(r.ratio) && r.ratio > 0);
+	assert_true(isinf(r.ci_lo) && isinf(r.ci_hi) && r.ci_lo > 0);
 	assert_int_equal(stats_ratio_ci(noisy_b, 8, noisy_h, 8, 0.95, 1, &r, NULL), 0);
 	assert_near(r.ratio, 1.2, EPS);
 	assert_true(r.ci_lo > 1.15 && r.ci_lo < 1.2);
