@@ -1,4 +1,5 @@
-# Tasks per instance: host side and inside. Data: x "label" host inside.
+# Tasks per instance: host side and inside. Data: x "label" host inside
+# "note" (a note stands where the inside bar would: the native baseline's).
 # Parameters: n (rows), show_inside (0/1: some backend measured the
 # inside), ystep (tick spacing: counts are whole numbers).
 load gpdir.'/common.gp'
@@ -19,4 +20,6 @@ plot dat using 1:(NaN):xticlabels(2) notitle, \
      '' using ($1 - off):3:(sprintf('%g', $3)) with labels offset 0,0.7 notitle, \
      for [i = 1:show_inside] '' using ($1 + off):4 with boxes lt 2 title 'visible inside', \
      for [i = 1:show_inside] '' using ($1 + off):4:(sprintf('%g', $4)) \
-	with labels offset 0,0.7 notitle
+	with labels offset 0,0.7 notitle, \
+     for [i = 1:show_inside] '' using ($1 + off):(0):5 with labels rotate by 90 left \
+	offset 0,0.5 font ',11' tc rgb '#555555' notitle

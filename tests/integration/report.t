@@ -35,10 +35,11 @@ mkdir "$tmp/run"
 	fig ctr tasks tasks.host count lower 1 1 1 1
 	fig ctr tasks tasks.inside count lower 1 1 1 1
 	fig runc tasks tasks.host count lower 1 2 2 2
+	fig native tasks tasks.inside count lower 1 40 40 40
 	echo '] }'
 } >"$tmp/run/results.json"
 
-echo "1..13"
+echo "1..15"
 "$bench" report "$tmp/run" >"$tmp/out" 2>"$tmp/err"
 ok $? "bench report exits 0"
 r="$tmp/run/report"
@@ -66,6 +67,25 @@ ok $? "claims name the peers' figures"
 ok $? "report.html embeds every chart and links nothing"
 grep -q '| memory.pss\\_mib | vm | ready | 4 | 3 | 76 |' "$r/report.md"
 ok $? "the figures table lists density figures"
+grep -q '^0 "native" - - "sees the whole host: 40"$' "$r/tasks.dat" &&
+	grep -q '^2 "vm" 3 58 ""$' "$r/tasks.dat"
+ok $? "the native baseline's inside is a note (the whole host), not a bar"
+
+mkdir "$tmp/net"
+{
+	echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
+	echo '  "command": "bench run", "figures": ['
+	sep=
+	fig native net-stream net.stream_tx_gbps Gbit/s higher 1 3.4 3.5 3.6
+	fig ctr net-stream net.stream_tx_gbps Gbit/s higher 1 2.9 3 3.1
+	fig vm net-stream net.stream_tx_gbps Gbit/s higher 1 0.8 0.9 1
+	echo '] }'
+} >"$tmp/net/results.json"
+"$bench" report "$tmp/net" >/dev/null 2>&1 &&
+	grep -q '^2 "vm" 0.9 0.85 0.95 - - -$' "$tmp/net/report/net_throughput.dat" &&
+	grep -q 'VM, its software NIC (virtio-net) on a TAP: 0.9 Gbit/s (26% of the limit)' \
+		"$tmp/net/report/report.md"
+ok $? "one network workload: rows named by backend; the VM's share of the native limit"
 "$bench" report "$tmp/absent" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ]
 ok $? "a missing result set exits 2 with one line"
