@@ -95,7 +95,8 @@ static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
 		}
 		o->rows++;
 	}
-	param_add(o, "n=%zu; logy=%d; ", o->rows, lo > 0 && hi / lo > REPORT_LOG_SPAN);
+	param_add(o, "n=%zu; logy=%d; ylo=%.6g; yhi=%.6g; ", o->rows,
+		  lo > 0 && hi / lo > REPORT_LOG_SPAN, lo, hi);
 }
 
 /* Host memory per instance split into guest RAM, monitor, other process
@@ -457,9 +458,9 @@ static int run_gnuplot(const struct report_ctx *ctx, const struct chart_def *def
 	int r, status;
 
 	if (asprintf(&script, "%s/%s", ctx->gnuplot_dir, def->template) < 0 ||
-	    asprintf(&expr, "%sdat='%s/%s.dat'; out='%s/%s.%s'; term='%s'; gpdir='%s'", params,
-		     ctx->outdir, def->name, ctx->outdir, def->name, term, term,
-		     ctx->gnuplot_dir) < 0) {
+	    asprintf(&expr, "%semulated=%d; dat='%s/%s.dat'; out='%s/%s.%s'; term='%s'; gpdir='%s'",
+		     params, report_ctx_emulated(ctx), ctx->outdir, def->name, ctx->outdir,
+		     def->name, term, term, ctx->gnuplot_dir) < 0) {
 		script = expr = NULL;
 		return iso_err_set(err, -ENOMEM, "report: gnuplot arguments");
 	}

@@ -1,5 +1,6 @@
 # Shared look of every isobench chart. The caller (harness/report_charts.c)
-# sets: dat (data file), out (output file), term ('svg' or 'png'), gpdir.
+# sets: dat (data file), out (output file), term ('svg' or 'png'), gpdir,
+# emulated (0/1: the primary set ran under emulated KVM).
 if (term eq 'svg') {
 	set terminal svg size 960,560 dynamic noenhanced font 'DejaVu Sans,13' background rgb 'white'
 } else {
@@ -23,3 +24,13 @@ set linetype 6 lc rgb '#D55E00' lw 2 pt 3 ps 1.2
 set linetype 7 lc rgb '#8C564B' lw 2 pt 2 ps 1.2
 set linetype 8 lc rgb '#000000' lw 2 pt 1 ps 1.2
 set linetype cycle 8
+# A log y axis ticked at 1, 2 and 5 times each power of ten (`@logy125`
+# after `set logscale y`): decades alone leave a short range unlabelled.
+logy125 = "set format y '%g'; do for [e = -3:7] { set ytics add (2 * 10.0**e, 5 * 10.0**e) }"
+# A chart read on its own must say that its VM timings are emulated: a
+# line above the title.
+if (emulated) {
+	set tmargin 4.5
+	set label 99 'emulated KVM (QEMU TCG): compare ratios, not absolute VM times' \
+		at graph 0.5, graph 1 center offset 0,2.8 font ',11' tc rgb '#B00000'
+}

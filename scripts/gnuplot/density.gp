@@ -10,6 +10,7 @@ set logscale x 2
 set xtics 2
 if (logy) {
 	set logscale y
+	@logy125
 	set ylabel ylab.', log scale'
 } else {
 	set yrange [0:*]

@@ -13,6 +13,7 @@ if (n > 5) set xtics rotate by -25
 set ylabel 'round-trip latency (µs)'
 if (logy) {
 	set logscale y
+	@logy125
 	set ylabel 'round-trip latency (µs, log scale)'
 } else {
 	set yrange [0:*]

@@ -1,22 +1,24 @@
 # Startup per backend: box p25-p75, whiskers min-max, median bar, samples.
 # Data index 0: x "label" min p25 median p75 max n; index 1: x sample.
-# Parameters: n (rows), logy (0/1).
+# Parameters: n (rows), logy (0/1), ylo, yhi (smallest and largest sample).
 load gpdir.'/common.gp'
 set title 'Startup: launch call to READY (host monotonic clock)'
 set xlabel 'backend'
 set ylabel 'time to READY (ms)'
+# Room above the highest whisker for its median label: on a log axis a
+# factor (an offset would add a whole empty decade), else 12%.
 if (logy) {
 	set logscale y
-	set format y '%.0f'
+	@logy125
 	set ylabel 'time to READY (ms, log scale)'
+	set yrange [ylo / 1.5:yhi * 2.5]
 } else {
 	set yrange [0:*]
+	set offsets 0, 0, graph 0.12, 0
 }
 # Fewer than three boxes would be stretched across the whole width.
 pad = n < 3 ? (3 - n) / 2.0 : 0
 set xrange [-0.6 - pad:n - 0.4 + pad]
-# Room above the highest whisker for its median label.
-set offsets 0, 0, graph 0.12, 0
 set boxwidth 0.45
 set style fill solid 0.3 border -1
 set xtics scale 0
