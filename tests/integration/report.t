@@ -52,8 +52,9 @@ ok $? "charts with data exist as SVG and PNG"
 ok $? "charts without data are left out"
 grep -q 'time to READY (ms' "$r/startup.svg" && grep -q 'host memory (MiB)' "$r/memory.svg"
 ok $? "axes are labelled with units"
-grep -q 'emulated KVM' "$r/report.md" && grep -q 'class="banner"' "$r/report.html"
-ok $? "emulation banner in both formats"
+grep -q 'emulated KVM' "$r/report.md" && grep -q 'class="banner"' "$r/report.html" &&
+	grep -q 'emulated KVM (QEMU TCG)' "$r/startup.svg"
+ok $? "emulation banner in both formats and on the charts"
 grep -q 'A VM adds 3 host tasks.* and runs 58 tasks inside; a container adds 1 host task and shows 1 task inside' "$r/report.md"
 ok $? "claim 3 answered from the figures"
 grep -q 'Not measured: this result set has no net.stream' "$r/report.md"
@@ -84,8 +85,10 @@ mkdir "$tmp/net"
 "$bench" report "$tmp/net" >/dev/null 2>&1 &&
 	grep -q '^2 "vm" 0.9 0.85 0.95 - - -$' "$tmp/net/report/net_throughput.dat" &&
 	grep -q 'VM, its software NIC (virtio-net) on a TAP: 0.9 Gbit/s (26% of the limit)' \
-		"$tmp/net/report/report.md"
-ok $? "one network workload: rows named by backend; the VM's share of the native limit"
+		"$tmp/net/report/report.md" &&
+	grep -q 'native limit 3.5 Gbit/s' "$tmp/net/report/net_throughput.svg" &&
+	! grep -q 'emulated KVM' "$tmp/net/report/net_throughput.svg"
+ok $? "one network workload: rows named by backend; the VM's share of the native limit; not emulated, no note"
 "$bench" report "$tmp/absent" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ]
 ok $? "a missing result set exits 2 with one line"
