@@ -126,9 +126,18 @@ static void say_value(struct text *t, double v, const char *unit)
 	}
 }
 
-/* "3 host tasks", "1 host task" or "not measured". */
-static void say_count(struct text *t, double v, const char *one, const char *many)
+/* `label`, then the value as say_value() puts it. */
+static void say_at(struct text *t, const char *label, double v, const char *unit)
 {
+	say(t, "%s", label);
+	say_value(t, v, unit);
+}
+
+/* `label`, then "3 host tasks", "1 host task" or "not measured". */
+static void say_count(struct text *t, const char *label, double v, const char *one,
+		      const char *many)
+{
+	say(t, "%s", label);
 	if (isfinite(v)) {
 		say_number(t, v);
 		say(t, " %s", v == 1 ? one : many);
@@ -194,21 +203,16 @@ static void claim_memory(struct claim *c)
 	    "task of the instance, median): natively ",
 	    any->workload);
 	say_value(t, nat[F_PSS], "MiB");
-	say(t, "; in the VM ");
-	say_value(t, vm[F_PSS], "MiB");
+	say_at(t, "; in the VM ", vm[F_PSS], "MiB");
 	say_over(t, vm[F_PSS], nat[F_PSS], "MiB");
 	if (isfinite(vm[F_PSS])) {
-		say(t, ", of which guest RAM resident ");
-		say_value(t, vm[F_GUEST_RAM], "MiB");
-		say(t, " and the monitor's own ");
-		say_value(t, vm[F_MONITOR], "MiB");
+		say_at(t, ", of which guest RAM resident ", vm[F_GUEST_RAM], "MiB");
+		say_at(t, " and the monitor's own ", vm[F_MONITOR], "MiB");
 	}
-	say(t, "; in the container ");
-	say_value(t, ctr[F_PSS], "MiB");
+	say_at(t, "; in the container ", ctr[F_PSS], "MiB");
 	say_over(t, ctr[F_PSS], nat[F_PSS], "MiB");
 	if (isfinite(ctr[F_PSS])) {
-		say(t, ", its cgroup charging ");
-		say_value(t, ctr[F_CGROUP], "MiB");
+		say_at(t, ", its cgroup charging ", ctr[F_CGROUP], "MiB");
 	}
 	say(t, ".");
 	if (isfinite(vm[F_PSS]) && isfinite(ctr[F_PSS]) && ctr[F_PSS] > 0)
@@ -246,20 +250,16 @@ static void claim_network(struct claim *c)
 	say(t, "TCP bulk throughput from the workload to the sink across the project's bridge "
 	       "(the virtual switch, like VMnet): native veth pair ");
 	say_value(t, lim, "Gbit/s");
-	say(t, ", the limit of the path; VM, its software NIC (virtio-net) on a TAP: ");
-	say_value(t, vm, "Gbit/s");
+	say_at(t, ", the limit of the path; VM, its software NIC (virtio-net) on a TAP: ", vm,
+	       "Gbit/s");
 	say_share(t, vm, lim);
-	say(t, "; container veth: ");
-	say_value(t, ctr, "Gbit/s");
+	say_at(t, "; container veth: ", ctr, "Gbit/s");
 	say_share(t, ctr, lim);
 	say(t, ".");
 	say_peers(c, F_STREAM, "Gbit/s", lim);
-	say(t, " Request/response latency p50: native ");
-	say_value(t, c->nat[F_RR_P50], "µs");
-	say(t, ", VM ");
-	say_value(t, c->vm[F_RR_P50], "µs");
-	say(t, ", container ");
-	say_value(t, c->ctr[F_RR_P50], "µs");
+	say_at(t, " Request/response latency p50: native ", c->nat[F_RR_P50], "µs");
+	say_at(t, ", VM ", c->vm[F_RR_P50], "µs");
+	say_at(t, ", container ", c->ctr[F_RR_P50], "µs");
 	say(t, ".");
 	if (nat)
 		say(t, " Behind the NAT router (like VMnet#0), %s reaches %.3g Gbit/s.",
@@ -290,28 +290,22 @@ static void claim_tasks(struct claim *c)
 		return;
 	}
 	if (isfinite(vm[F_HOST])) {
-		say(t, "A VM adds ");
-		say_count(t, vm[F_HOST], "host task", "host tasks");
+		say_count(t, "A VM adds ", vm[F_HOST], "host task", "host tasks");
 		if (isfinite(vm[F_HOST_PROCS])) {
-			say(t, " (");
-			say_count(t, vm[F_HOST_PROCS], "process", "processes");
+			say_count(t, " (", vm[F_HOST_PROCS], "process", "processes");
 			say(t, ", the rest threads such as vCPUs)");
 		}
-		say(t, " and runs ");
-		say_count(t, vm_in, "task inside", "tasks inside");
+		say_count(t, " and runs ", vm_in, "task inside", "tasks inside");
 		if (isfinite(vm[F_INSIDE_KTHREADS]))
 			say(t, ", %.3g of them guest kernel threads", vm[F_INSIDE_KTHREADS]);
 	} else {
 		say(t, "The VM's tasks were not measured");
 	}
-	say(t, "; a container adds ");
-	say_count(t, ctr[F_HOST], "host task", "host tasks");
+	say_count(t, "; a container adds ", ctr[F_HOST], "host task", "host tasks");
 	if (isfinite(ctr[F_INSIDE])) {
-		say(t, " and shows ");
-		say_count(t, ctr[F_INSIDE], "task inside", "tasks inside");
+		say_count(t, " and shows ", ctr[F_INSIDE], "task inside", "tasks inside");
 	}
-	say(t, "; natively the workload is ");
-	say_count(t, c->nat[F_HOST], "host task", "host tasks");
+	say_count(t, "; natively the workload is ", c->nat[F_HOST], "host task", "host tasks");
 	say(t, ".");
 	if (isfinite(vm[F_HOST]) && isfinite(vm_in)) {
 		say(t,
@@ -336,12 +330,9 @@ static void claim_container(struct claim *c)
 		       "the container.");
 		return;
 	}
-	say(t, "Launch to READY: container ");
-	say_value(t, ctr[F_READY], "ms");
-	say(t, ", VM ");
-	say_value(t, vm[F_READY], "ms");
-	say(t, ", native ");
-	say_value(t, c->nat[F_READY], "ms");
+	say_at(t, "Launch to READY: container ", ctr[F_READY], "ms");
+	say_at(t, ", VM ", vm[F_READY], "ms");
+	say_at(t, ", native ", c->nat[F_READY], "ms");
 	if (isfinite(vm[F_READY]) && isfinite(ctr[F_READY]) && ctr[F_READY] > 0)
 		say(t, " — the container starts %.3g times %s than the VM",
 		    vm[F_READY] >= ctr[F_READY] ? vm[F_READY] / ctr[F_READY]
@@ -349,16 +340,12 @@ static void claim_container(struct claim *c)
 		    vm[F_READY] >= ctr[F_READY] ? "faster" : "slower");
 	say(t, ".");
 	say_peers(c, F_READY, "ms", 0);
-	say(t, " Host memory: container ");
-	say_value(t, ctr[F_PSS], "MiB");
-	say(t, ", VM ");
-	say_value(t, vm[F_PSS], "MiB");
+	say_at(t, " Host memory: container ", ctr[F_PSS], "MiB");
+	say_at(t, ", VM ", vm[F_PSS], "MiB");
 	if (isfinite(vm[F_PSS]) && isfinite(ctr[F_PSS]))
 		say(t, " (the container uses %s)", ctr[F_PSS] <= vm[F_PSS] ? "less" : "more");
-	say(t, ". Host tasks added: container ");
-	say_count(t, ctr[F_HOST], "task", "tasks");
-	say(t, ", VM ");
-	say_count(t, vm[F_HOST], "task", "tasks");
+	say_count(t, ". Host tasks added: container ", ctr[F_HOST], "task", "tasks");
+	say_count(t, ", VM ", vm[F_HOST], "task", "tasks");
 	say(t, ".");
 	if (report_ctx_emulated(c->ctx))
 		say(t, " The VM ran under emulated KVM here: its times are inflated, so the ratio "
