@@ -161,11 +161,12 @@ static void say_share(struct text *t, double v, double limit)
 }
 
 /* " Peers: runc 66 MiB, qemu-microvm 120 MiB (35% of the limit)." over the
- * other backends of the primary set that measured `f`; with `limit` > 0
- * each value also as a share of it. */
-static void say_peers(struct claim *c, enum fig f, const char *unit, double limit)
+ * other backends of the primary set that measured `f`, in `one` or
+ * `many` units; with `limit` > 0 each value also as a share of it. */
+static void say_peers(struct claim *c, enum fig f, const char *one, const char *many, double limit)
 {
 	const struct report_ctx *ctx = c->ctx;
+	char label[REPORT_LABEL_MAX + 16];
 	int n = 0;
 
 	for (size_t i = 0; i < ctx->n_series; i++) {
@@ -177,8 +178,8 @@ static void say_peers(struct claim *c, enum fig f, const char *unit, double limi
 		v = report_median(fig_of(ctx, s, f));
 		if (!isfinite(v))
 			continue;
-		say(&c->t, "%s %s ", n++ ? "," : " Peers:", s->backend);
-		say_value(&c->t, v, unit);
+		snprintf(label, sizeof(label), "%s %s ", n++ ? "," : " Peers:", s->backend);
+		say_count(&c->t, label, v, one, many);
 		say_share(&c->t, v, limit);
 	}
 	if (n)
@@ -221,7 +222,7 @@ static void claim_memory(struct claim *c)
 	if (isfinite(vm[F_GUEST_RAM]) && isfinite(vm[F_PSS]) && vm[F_PSS] > 0)
 		say(t, " Guest RAM is %.0f%% of the VM's footprint.",
 		    100.0 * vm[F_GUEST_RAM] / vm[F_PSS]);
-	say_peers(c, F_PSS, "MiB", 0);
+	say_peers(c, F_PSS, "MiB", "MiB", 0);
 }
 
 /* The first NAT-variant figure of the primary set (a workload naming
@@ -256,7 +257,7 @@ static void claim_network(struct claim *c)
 	say_at(t, "; container veth: ", ctr, "Gbit/s");
 	say_share(t, ctr, lim);
 	say(t, ".");
-	say_peers(c, F_STREAM, "Gbit/s", lim);
+	say_peers(c, F_STREAM, "Gbit/s", "Gbit/s", lim);
 	say_at(t, " Request/response latency p50: native ", c->nat[F_RR_P50], "µs");
 	say_at(t, ", VM ", c->vm[F_RR_P50], "µs");
 	say_at(t, ", container ", c->ctr[F_RR_P50], "µs");
@@ -317,7 +318,7 @@ static void claim_tasks(struct claim *c)
 			    2 * ctr[F_HOST]);
 		say(t, ".");
 	}
-	say_peers(c, F_HOST, "host tasks", 0);
+	say_peers(c, F_HOST, "host task", "host tasks", 0);
 }
 
 static void claim_container(struct claim *c)
@@ -339,14 +340,16 @@ static void claim_container(struct claim *c)
 						: ctr[F_READY] / vm[F_READY],
 		    vm[F_READY] >= ctr[F_READY] ? "faster" : "slower");
 	say(t, ".");
-	say_peers(c, F_READY, "ms", 0);
+	say_peers(c, F_READY, "ms", "ms", 0);
 	say_at(t, " Host memory: container ", ctr[F_PSS], "MiB");
 	say_at(t, ", VM ", vm[F_PSS], "MiB");
 	if (isfinite(vm[F_PSS]) && isfinite(ctr[F_PSS]))
 		say(t, " (the container uses %s)", ctr[F_PSS] <= vm[F_PSS] ? "less" : "more");
-	say_count(t, ". Host tasks added: container ", ctr[F_HOST], "task", "tasks");
-	say_count(t, ", VM ", vm[F_HOST], "task", "tasks");
-	say(t, ".");
+	say_count(t, ". Tasks: the container adds ", ctr[F_HOST], "task", "tasks");
+	say_count(t, " on the host and shows ", ctr[F_INSIDE], "task", "tasks");
+	say_count(t, " inside; the VM adds ", vm[F_HOST], "task", "tasks");
+	say_count(t, " on the host and runs ", inside_total(vm), "task", "tasks");
+	say(t, " inside.");
 	if (report_ctx_emulated(c->ctx))
 		say(t, " The VM ran under emulated KVM here: its times are inflated, so the ratio "
 		       "overstates what hardware virtualization would show.");
