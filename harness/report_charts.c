@@ -26,7 +26,24 @@ struct chart_out {
 	FILE *dat;
 	char params[REPORT_PARAMS_MAX];
 	size_t rows;
+	size_t label_max; /* longest x tick label */
 };
+
+/* Beyond this longest label times the number of labels (in characters),
+ * x tick labels would run into each other across the ~800 px wide plot
+ * area: they are rotated. */
+#define REPORT_XTICS_FLAT_CHARS 72
+
+/* Start a data row: its x (the row number) and its x tick label, `a`
+ * followed by ` b` when b is set. */
+static void put_row_label(struct chart_out *o, const char *a, const char *b)
+{
+	size_t len = strlen(a) + (b ? 1 + strlen(b) : 0);
+
+	fprintf(o->dat, "%zu \"%s%s%s\"", o->rows, a, b ? " " : "", b ? b : "");
+	if (len > o->label_max)
+		o->label_max = len;
+}
 
 static void param_add(struct chart_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -64,7 +81,7 @@ static void data_startup(const struct report_ctx *ctx, struct chart_out *o)
 		if (!f)
 			continue;
 		s = &f->summary;
-		fprintf(o->dat, "%zu \"%s\"", o->rows, ctx->series[i].label);
+		put_row_label(o, ctx->series[i].label, NULL);
 		put_value(o->dat, s->min);
 		put_value(o->dat, s->p25);
 		put_value(o->dat, s->median);
@@ -126,8 +143,8 @@ static void data_memory(const struct report_ctx *ctx, struct chart_out *o)
 		any_guest |= g > 0;
 		any_mon |= m > 0;
 		any_kernel |= kernel > 0;
-		fprintf(o->dat, "%zu \"%s\" %.6g %.6g %.6g %.6g %.6g\n", o->rows, s->label, g, m,
-			procs, kernel, total);
+		put_row_label(o, s->label, NULL);
+		fprintf(o->dat, " %.6g %.6g %.6g %.6g %.6g\n", g, m, procs, kernel, total);
 		o->rows++;
 	}
 	param_add(o, "n=%zu; show_guest=%d; show_monitor=%d; show_kernel=%d; ", o->rows, any_guest,
@@ -173,7 +190,7 @@ static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
 			snprintf(note, sizeof(note), "sees the whole host: %.0f", inside);
 			inside = NAN;
 		}
-		fprintf(o->dat, "%zu \"%s\"", o->rows, s->label);
+		put_row_label(o, s->label, NULL);
 		put_value(o->dat, host);
 		put_value(o->dat, inside);
 		fprintf(o->dat, " \"%s\"\n", note);
@@ -249,8 +266,7 @@ static void net_row_emit(void *arg, const struct report_series *s, const char *w
 {
 	struct net_emit *e = arg;
 
-	fprintf(e->o->dat, "%zu \"%s%s%s\"", e->o->rows, s->label, e->name_wl ? " " : "",
-		e->name_wl ? wl : "");
+	put_row_label(e->o, s->label, e->name_wl ? wl : NULL);
 	put_spread(e->o->dat, a);
 	put_spread(e->o->dat, b);
 	fprintf(e->o->dat, "\n");
@@ -500,6 +516,7 @@ static int render_one(const struct report_ctx *ctx, const struct chart_def *def,
 	fprintf(o.dat, "# %s\n# isobench report data for %s.svg/.png (scripts/gnuplot/%s)\n",
 		def->caption, def->name, def->template);
 	def->data(ctx, &o);
+	param_add(&o, "rot=%d; ", o.label_max * o.rows > REPORT_XTICS_FLAT_CHARS);
 	if (fclose(o.dat) != 0)
 		return iso_err_set(err, -errno, "report: write %s", path);
 	*drawn = o.rows > 0;

@@ -1,6 +1,7 @@
 # Shared look of every isobench chart. The caller (harness/report_charts.c)
 # sets: dat (data file), out (output file), term ('svg' or 'png'), gpdir,
-# emulated (0/1: the primary set ran under emulated KVM).
+# emulated (0/1: the primary set ran under emulated KVM), rot (0/1: x tick
+# labels too long to stand side by side).
 if (term eq 'svg') {
 	set terminal svg size 960,560 dynamic noenhanced font 'DejaVu Sans,13' background rgb 'white'
 } else {

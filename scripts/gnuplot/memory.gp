@@ -13,6 +13,7 @@ set style histogram rowstacked
 set style fill solid 0.85 border rgb '#333333'
 set boxwidth 0.55
 set xtics scale 0
+if (rot) set xtics rotate by -25
 # A part no backend has gets no legend entry (an empty title is none).
 plot dat using 3:xticlabels(2) lt 1 title (show_guest ? 'guest RAM resident' : ''), \
      '' using 4 lt 2 title (show_monitor ? 'monitor (VMM) own' : ''), \

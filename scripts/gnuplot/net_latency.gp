@@ -9,7 +9,7 @@ if (wl ne '') {
 } else {
 	set xlabel 'backend and workload (network path)'
 }
-if (n > 5) set xtics rotate by -25
+if (rot) set xtics rotate by -25
 set ylabel 'round-trip latency (µs)'
 if (logy) {
 	set logscale y

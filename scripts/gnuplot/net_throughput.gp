@@ -9,7 +9,7 @@ if (wl ne '') {
 } else {
 	set xlabel 'backend and workload (network path)'
 }
-if (n > 5) set xtics rotate by -25
+if (rot) set xtics rotate by -25
 set ylabel 'throughput (Gbit/s)'
 set yrange [0:*]
 set offsets 0, 0, graph 0.1, 0

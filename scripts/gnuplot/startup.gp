@@ -24,7 +24,7 @@ set style fill solid 0.3 border -1
 set xtics scale 0
 # Three significant digits, no exponent: 0.512, 12.3, 15828.
 ms(v) = v >= 1000 ? sprintf('%.0f ms', v) : sprintf('%.3g ms', v)
-if (n > 5) set xtics rotate by -25
+if (rot) set xtics rotate by -25
 plot dat index 0 using 1:4:3:7:6:xticlabels(2) with candlesticks whiskerbars 0.5 lt 1 \
 	title 'p25-p75 box, min-max', \
      '' index 0 using 1:5:5:5:5 with candlesticks lt 8 lw 3 fs empty title 'median', \

@@ -13,6 +13,7 @@ set xrange [-0.6:n - 0.4]
 set style fill solid 0.85 border rgb '#333333'
 set boxwidth 0.3
 set xtics scale 0
+if (rot) set xtics rotate by -25
 # Two boxes side by side per backend, or one centred.
 off = show_inside ? 0.16 : 0
 plot dat using 1:(NaN):xticlabels(2) notitle, \
