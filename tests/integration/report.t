@@ -92,7 +92,11 @@ ok $? "one network workload: rows named by backend; the VM's share of the native
 "$bench" report "$tmp/absent" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ]
 ok $? "a missing result set exits 2 with one line"
-"$bench" report --out "$tmp/two" "$tmp/run" "$tmp/run/results.json" >/dev/null 2>&1 &&
-	grep -q 'vm@run' "$tmp/two/startup.dat"
-ok $? "several sets: one series per backend and set"
+mkdir "$tmp/a-set-with-a-long-name"
+cp "$tmp/run/results.json" "$tmp/a-set-with-a-long-name/"
+"$bench" report --out "$tmp/two" "$tmp/run" "$tmp/a-set-with-a-long-name" >/dev/null 2>&1 &&
+	grep -q 'vm@run' "$tmp/two/startup.dat" &&
+	grep -q ') rotate(25)" .*text-anchor="start"' "$tmp/two/memory.svg" &&
+	! grep -q ') rotate(25)" .*text-anchor="start"' "$r/memory.svg"
+ok $? "several sets: one series per backend and set, long tick labels rotated"
 tap_end
