@@ -79,6 +79,7 @@ struct ctr_config {
 	uint64_t pids_max;	 /* 0: no limit */
 	uint64_t cpu_quota_us;	 /* 0: no limit; per cpu_period_us */
 	uint64_t cpu_period_us;
+	bool no_cgroup;	    /* --no-cgroup: the null cgroup manager */
 	const char *netns;  /* NAME in /run/netns, or a path */
 	const char *bridge; /* bridge in that namespace */
 	char ip[64];	    /* address/prefix for eth0 */

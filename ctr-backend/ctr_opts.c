@@ -123,6 +123,7 @@ enum {
 	OPT_MEMORY,
 	OPT_PIDS,
 	OPT_CPUS,
+	OPT_NO_CGROUP,
 	OPT_NETNS,
 	OPT_BRIDGE,
 	OPT_IP,
@@ -145,6 +146,7 @@ static const struct option run_options[] = {
 	{"memory", required_argument, NULL, OPT_MEMORY},
 	{"pids", required_argument, NULL, OPT_PIDS},
 	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"no-cgroup", no_argument, NULL, OPT_NO_CGROUP},
 	{"netns", required_argument, NULL, OPT_NETNS},
 	{"bridge", required_argument, NULL, OPT_BRIDGE},
 	{"ip", required_argument, NULL, OPT_IP},
@@ -238,6 +240,9 @@ static int apply_option(struct ctr_config *cfg, int opt, const char *name, char 
 	case OPT_CPUS:
 		return check(set_cpus(cfg, arg) == 0, CTR_EXIT_LIMIT,
 			     "want a number of CPUs, 0.01..1024", &o);
+	case OPT_NO_CGROUP:
+		cfg->no_cgroup = true;
+		return 0;
 	case OPT_NETNS:
 		cfg->netns = arg;
 		return 0;
@@ -318,6 +323,10 @@ int ctr_opts_parse(int argc, char **argv, struct ctr_config *cfg, enum ctr_exit 
 	if (!cfg->argv || !cfg->argv[0])
 		return iso_err_input(err, -EINVAL,
 				     "run: no PROGRAM given (isoctr run ... -- PROGRAM)");
+	if (cfg->no_cgroup && (cfg->memory_mib || cfg->pids_max || cfg->cpu_quota_us)) {
+		*cls = CTR_EXIT_LIMIT;
+		return iso_err_input(err, -EINVAL, "run: limits need a cgroup (not --no-cgroup)");
+	}
 	if (!!cfg->netns != !!cfg->bridge || (cfg->netns && !cfg->ip[0]) ||
 	    (!cfg->netns && (cfg->ip[0] || cfg->gw[0]))) {
 		*cls = CTR_EXIT_NET;

@@ -166,7 +166,8 @@ static int cgroup_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 	cgroup_detect(CGROUP_ROOT, &hosts);
 	snprintf(leaf, sizeof(leaf), "%s-%s", run->rid, cfg->name);
 	/* Rootless without limits needs no cgroup (and usually may not). */
-	r = cgroup_create(&run->cg, &hosts, leaf, &lim, rootless && no_limits, err);
+	r = cgroup_create(&run->cg, &hosts, leaf, &lim, cfg->no_cgroup || (rootless && no_limits),
+			  err);
 	if (r < 0) {
 		*cls = r == -EINVAL || r == -ERANGE ? CTR_EXIT_LIMIT
 		       : r == -EEXIST		    ? CTR_EXIT_USAGE /* name in use */

@@ -34,6 +34,8 @@ static const char run_help[] =
 	"  --memory MIB        memory limit (swap capped too); OOM kill -> status 137\n"
 	"  --pids N            pids limit\n"
 	"  --cpus FLOAT        CPU bandwidth limit (CFS quota per 100 ms period)\n"
+	"  --no-cgroup         no cgroup of its own (no limits then): the set-up\n"
+	"                      of bwrap --unshare-all, for comparisons\n"
 	"  --netns NAME --bridge BR --ip ADDR/PREFIX [--gw ADDR]\n"
 	"                      veth: eth0 with ADDR inside; outer end ib<rid>c<n> on\n"
 	"                      bridge BR in netns NAME (/run/netns/NAME or a path).\n"

@@ -31,7 +31,7 @@ if [ ! -x "$isoctr" ] || [ ! -x "$rootfs/init" ] || [ -z "$bb" ]; then
 	echo "1..0 # SKIP build/isoctr, the image or busybox missing (run make)"
 	exit 0
 fi
-echo "1..26"
+echo "1..28"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -131,12 +131,34 @@ pids=$(cat "/sys/fs/cgroup/isobench/$lr-ctr/pids.max" \
 	"/sys/fs/cgroup/pids/isobench/$lr-ctr/pids.max" 2>/dev/null)
 { [ "$cpu" = "50000 100000" ] || [ "$cpu" = 50000 ]; } && [ "$pids" = 16 ]
 ok $? "--cpus 0.5 and --pids 16 are in the container's cgroup ($cpu, $pids)"
+# The container's own view from the host: its v2 and memory cgroups are
+# the run's (v1 ones it joined itself, the v2 one it was born in).
+cgroups_of() {
+	c=$(cat "/proc/$1/task/$1/children" 2>/dev/null | tr -d ' ')
+	[ -n "$c" ] && awk -F: '$2 == "" || $2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$c/cgroup"
+}
+lcg=$(cgroups_of $lpid)
+[ -n "$lcg" ] && [ -z "$(echo "$lcg" | grep -vx "/isobench/$lr-ctr")" ]
+ok $? "the container is in the run's cgroups: $(echo $lcg)"
 kill -TERM $lpid
 wait $lpid
 st=$?
 [ $st = 143 ] && [ -z "$(find /sys/fs/cgroup -maxdepth 3 -path "*/isobench/$lr-*")" ] &&
 	[ ! -e "/run/isobench/$lr" ]
 ok $? "SIGTERM: exit 143, cgroup and state dir gone (status $st)"
+
+# --no-cgroup: the container stays in isoctr's own cgroups, none is made.
+nr=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+"$isoctr" run --rootfs "$rootfs" --run-id "$nr" --no-cgroup --events-fd 5 \
+	-- /init mem 8 --hold 30 5>"$tmp/nev" 2>"$tmp/err" &
+npid=$!
+for _ in $(seq 100); do grep -q READY "$tmp/nev" && break; sleep 0.1; done
+ncg=$(cgroups_of $npid)
+made=$(find /sys/fs/cgroup -maxdepth 3 -path "*/isobench/$nr-*")
+kill -TERM $npid
+wait $npid
+[ -n "$ncg" ] && ! echo "$ncg" | grep -q isobench && [ -z "$made" ]
+ok $? "--no-cgroup: no cgroup made, the container is in isoctr's ($(echo $ncg))"
 
 # Network: a bridge namespace and a peer namespace built with ip(8).
 br="isob-$rid-br" peer="isob-$rid-peer"

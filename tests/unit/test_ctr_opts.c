@@ -94,6 +94,7 @@ static void test_defaults_and_help(void **state)
 {
 	char *minimal[] = {"run", "--rootfs", "/r", "/bin/ready", NULL};
 	char *help[] = {"run", "--help", NULL};
+	char *nocg[] = {"run", "--rootfs", "/r", "--no-cgroup", "x", NULL};
 	struct parsed *p = *state;
 	struct ctr_config *cfg = &p->cfg;
 
@@ -101,7 +102,10 @@ static void test_defaults_and_help(void **state)
 	assert_string_equal(cfg->name, "ctr");
 	assert_int_equal(cfg->memory_mib, 0);
 	assert_int_equal(cfg->cpu_quota_us, 0);
+	assert_false(cfg->no_cgroup);
 	assert_null(cfg->netns);
+	assert_int_equal(PARSE(p, nocg), 0);
+	assert_true(cfg->no_cgroup);
 	assert_int_equal(PARSE(p, help), 1);
 }
 
@@ -116,6 +120,7 @@ static const struct {
 	{"run --rootfs /r --pids 0 -- x", CTR_EXIT_LIMIT, "--pids '0'"},
 	{"run --rootfs /r --cpus 0.001 -- x", CTR_EXIT_LIMIT, "--cpus"},
 	{"run --rootfs /r --cpus nan -- x", CTR_EXIT_LIMIT, "--cpus"},
+	{"run --rootfs /r --no-cgroup --pids 8 x", CTR_EXIT_LIMIT, "need a cgroup"},
 	{"run --rootfs /r --frob -- x", CTR_EXIT_USAGE, "--frob"},
 	{"run -- x", CTR_EXIT_USAGE, "--rootfs"},
 	{"run --rootfs /r", CTR_EXIT_USAGE, "no PROGRAM"},
