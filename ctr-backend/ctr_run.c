@@ -343,7 +343,10 @@ static void reap(struct run *run, int *status)
 	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 
-/* Until the container's init is reaped and every descriptor shows EOF. */
+/* Until the container's init is reaped and every descriptor shows EOF.
+ * The status pipe is read only once the init is reaped: its records are
+ * stamped where they happened, and a monitor woken by each of them would
+ * take the CPU from the container in the middle of its set-up. */
 static void event_loop(struct run *run, struct ctr_result *res)
 {
 	struct iso_err err = {0};
@@ -353,7 +356,7 @@ static void event_loop(struct run *run, struct ctr_result *res)
 			{.fd = run->sigfd, .events = POLLIN},
 			{.fd = run->reaped ? -1 : run->pidfd, .events = POLLIN},
 			{.fd = run->port_rd, .events = POLLIN},
-			{.fd = run->status_rd, .events = POLLIN},
+			{.fd = run->reaped ? run->status_rd : -1, .events = POLLIN},
 		};
 		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
