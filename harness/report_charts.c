@@ -167,13 +167,14 @@ static double count_step(double max)
 	return 10 * mag;
 }
 
-/* Tasks an instance adds on the host, and tasks visible inside it. The
- * native baseline has no inside: its workload sees every task of the
- * host, which is no cost of isolation; that count goes into a note
- * (column 5) instead of a bar. */
+/* Tasks an instance adds on the host, tasks visible inside it and of
+ * those the kernel threads (a guest's kernel). The native baseline has
+ * no inside: its workload sees every task of the host, which is no cost
+ * of isolation; that count goes into a note instead of a bar. Columns:
+ * host inside "note" kernel_threads. */
 static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
 {
-	bool any_inside = false;
+	bool any_inside = false, any_kthreads = false;
 	double max = 0;
 
 	for (size_t i = 0; i < ctx->n_series; i++) {
@@ -182,23 +183,29 @@ static void data_tasks(const struct report_ctx *ctx, struct chart_out *o)
 			report_ctx_find(ctx, s, "tasks.host", 1, report_wl_tasks_host, true));
 		double inside = report_median(
 			report_ctx_find(ctx, s, "tasks.inside", 1, report_wl_tasks_inside, true));
+		double kthreads = report_median(report_ctx_find(
+			ctx, s, "tasks.inside_kernel_threads", 1, report_wl_tasks_inside, true));
 		char note[64] = "";
 
 		if (!isfinite(host) && !isfinite(inside))
 			continue;
 		if (!strcmp(s->backend, "native") && isfinite(inside)) {
 			snprintf(note, sizeof(note), "sees the whole host: %.0f", inside);
-			inside = NAN;
+			inside = kthreads = NAN;
 		}
 		put_row_label(o, s->label, NULL);
 		put_value(o->dat, host);
 		put_value(o->dat, inside);
-		fprintf(o->dat, " \"%s\"\n", note);
+		fprintf(o->dat, " \"%s\"", note);
+		put_value(o->dat, kthreads > 0 ? kthreads : NAN);
+		fprintf(o->dat, "\n");
 		any_inside |= isfinite(inside) || note[0];
+		any_kthreads |= kthreads > 0;
 		max = fmax(max, fmax(isfinite(host) ? host : 0, isfinite(inside) ? inside : 0));
 		o->rows++;
 	}
-	param_add(o, "n=%zu; show_inside=%d; ystep=%g; ", o->rows, any_inside, count_step(max));
+	param_add(o, "n=%zu; show_inside=%d; show_kthreads=%d; ystep=%g; ", o->rows, any_inside,
+		  any_kthreads, count_step(max));
 }
 
 /* median, p25, p75 of a figure (three missing values when absent). */

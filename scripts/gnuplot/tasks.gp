@@ -1,7 +1,8 @@
-# Tasks per instance: host side and inside. Data: x "label" host inside
-# "note" (a note stands where the inside bar would: the native baseline's).
-# Parameters: n (rows), show_inside (0/1: some backend measured the
-# inside), ystep (tick spacing: counts are whole numbers).
+# Tasks per instance: host side and inside, the inside's kernel threads
+# drawn over its bar. Data: x "label" host inside "note" kthreads (a note
+# stands where the inside bar would: the native baseline's). Parameters:
+# n (rows), show_inside, show_kthreads (0/1: some backend measured them),
+# ystep (tick spacing: counts are whole numbers).
 load gpdir.'/common.gp'
 set title 'Tasks per instance (processes + threads)'
 set xlabel 'backend'
@@ -20,6 +21,8 @@ plot dat using 1:(NaN):xticlabels(2) notitle, \
      '' using ($1 - off):3 with boxes lt 1 title 'added on the host', \
      '' using ($1 - off):3:(sprintf('%g', $3)) with labels offset 0,0.7 notitle, \
      for [i = 1:show_inside] '' using ($1 + off):4 with boxes lt 2 title 'visible inside', \
+     for [i = 1:show_kthreads] '' using ($1 + off):6 with boxes lt 6 \
+	title 'of which kernel threads', \
      for [i = 1:show_inside] '' using ($1 + off):4:(sprintf('%g', $4)) \
 	with labels offset 0,0.7 notitle, \
      for [i = 1:show_inside] '' using ($1 + off):(0):5 with labels rotate by 90 left \

@@ -32,6 +32,7 @@ mkdir "$tmp/run"
 	fig ctr ready memory.pss_mib MiB lower 4 3 3 3
 	fig vm tasks tasks.host count lower 1 3 3 3
 	fig vm tasks tasks.inside count lower 1 57 58 59
+	fig vm tasks tasks.inside_kernel_threads count lower 1 40 40 40
 	fig ctr tasks tasks.host count lower 1 1 1 1
 	fig ctr tasks tasks.inside count lower 1 1 1 1
 	fig runc tasks tasks.host count lower 1 2 2 2
@@ -55,7 +56,7 @@ ok $? "axes are labelled with units"
 grep -q 'emulated KVM' "$r/report.md" && grep -q 'class="banner"' "$r/report.html" &&
 	grep -q 'emulated KVM (QEMU TCG)' "$r/startup.svg"
 ok $? "emulation banner in both formats and on the charts"
-grep -q 'A VM adds 3 host tasks.* and runs 58 tasks inside; a container adds 1 host task and shows 1 task inside' "$r/report.md"
+grep -q 'A VM adds 3 host tasks.* and runs 58 tasks inside, 40 of them guest kernel threads; a container adds 1 host task and shows 1 task inside' "$r/report.md"
 ok $? "claim 3 answered from the figures"
 grep -q 'Not measured: this result set has no net.stream' "$r/report.md"
 ok $? "claim 2 says not measured without network figures"
@@ -68,9 +69,10 @@ ok $? "claims name the peers' figures"
 ok $? "report.html embeds every chart and links nothing"
 grep -q '| memory.pss\\_mib | vm | ready | 4 | 3 | 76 |' "$r/report.md"
 ok $? "the figures table lists density figures"
-grep -q '^0 "native" - - "sees the whole host: 40"$' "$r/tasks.dat" &&
-	grep -q '^2 "vm" 3 58 ""$' "$r/tasks.dat"
-ok $? "the native baseline's inside is a note (the whole host), not a bar"
+grep -q '^0 "native" - - "sees the whole host: 40" -$' "$r/tasks.dat" &&
+	grep -q '^1 "ctr" 1 1 "" -$' "$r/tasks.dat" &&
+	grep -q '^2 "vm" 3 58 "" 40$' "$r/tasks.dat"
+ok $? "tasks: the native baseline's inside is a note (the whole host), a guest's kernel threads a column"
 
 mkdir "$tmp/net"
 {
