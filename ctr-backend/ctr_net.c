@@ -14,9 +14,9 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
-#include <netlink/route/route.h>
 
 #include "cleanup.h"
+#include "nl_route.h"
 #include "runid.h"
 
 #define CTR_NETNS_DIR	 "/run/netns"
@@ -189,39 +189,6 @@ static int add_address(struct nl_sock *sk, int ifindex, const char *cidr, struct
 	return r < 0 ? nl_fail(err, r, "net: add address") : 0;
 }
 
-static int add_default_route(struct nl_sock *sk, int ifindex, const char *gw, struct iso_err *err)
-{
-	struct rtnl_route *route = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *dst = NULL, *via = NULL;
-	int r;
-
-	if (!route || !nh) {
-		rtnl_route_put(route);
-		if (nh)
-			rtnl_route_nh_free(nh);
-		return iso_err_set(err, -ENOMEM, "net: route object");
-	}
-	r = nl_addr_parse("0.0.0.0/0", AF_INET, &dst);
-	if (r == 0)
-		r = nl_addr_parse(gw, AF_INET, &via);
-	if (r == 0) {
-		rtnl_route_set_family(route, AF_INET);
-		rtnl_route_set_dst(route, dst);
-		rtnl_route_nh_set_gateway(nh, via);
-		rtnl_route_nh_set_ifindex(nh, ifindex);
-		rtnl_route_add_nexthop(route, nh); /* the route owns nh now */
-		nh = NULL;
-		r = rtnl_route_add(sk, route, NLM_F_CREATE);
-	}
-	if (nh) /* rtnl_route_nh_free() does not take NULL */
-		rtnl_route_nh_free(nh);
-	nl_addr_put(dst);
-	nl_addr_put(via);
-	rtnl_route_put(route);
-	return r < 0 ? nl_fail(err, r, "net: add default route") : 0;
-}
-
 int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -237,7 +204,7 @@ int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
 	if (r == 0 && ip && ip[0] && (r = link_up(sk, CTR_INNER_IFINDEX, "eth0", err)) == 0)
 		r = add_address(sk, CTR_INNER_IFINDEX, ip, err);
 	if (r == 0 && gw && gw[0])
-		r = add_default_route(sk, CTR_INNER_IFINDEX, gw, err);
+		r = nl_route_default(sk, CTR_INNER_IFINDEX, gw, err);
 	nl_socket_free(sk);
 	return r;
 }

@@ -11,7 +11,7 @@ PROGRAMS += isoctr isoctr-bundle
 ISOCTR_OBJS := $(BUILD)/obj/$(ISOCTR_MAIN:.c=.o) \
                $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out ctr-backend/ctr_bundle.c,$(CTR_SRCS))) \
                $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o) \
-               $(addprefix $(BUILD)/obj/harness/,fsutil.o port_reader.o runid.o sweep.o)
+               $(addprefix $(BUILD)/obj/harness/,fsutil.o nl_route.o port_reader.o runid.o sweep.o)
 # isoctr is on the startup path it measures and is linked statically: a
 # shared library costs mmap/mprotect/relocation work and page faults on
 # every run (about 0.7 ms of CPU here for libc, libm and libcjson). cJSON,

@@ -53,13 +53,13 @@ static int ctr_prepare(struct instance *inst, struct launch_cmd *cmd, struct iso
 	if (r == 0)
 		r = argv_add(a, err, "--events-fd=%d", cmd->child_fd);
 	if (r == 0 && inst->net) {
-		r = netlab_instance_ip(ctx->net, inst->id, inst->ip, sizeof(inst->ip), err);
-		if (r == 0)
-			r = argv_add(a, err, "--netns=%s", netlab_switch_netns(ctx->net));
+		r = argv_add(a, err, "--netns=%s", netlab_switch_netns(ctx->net));
 		if (r == 0)
 			r = argv_add(a, err, "--bridge=%s", netlab_bridge(ctx->net));
 		if (r == 0)
 			r = argv_add(a, err, "--ip=%s", inst->ip);
+		if (r == 0 && inst->gw[0])
+			r = argv_add(a, err, "--gw=%s", inst->gw);
 	}
 	if (r == 0)
 		r = argv_add(a, err, "--");

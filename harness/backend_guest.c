@@ -14,8 +14,8 @@ int backend_guest_cmdline(const struct instance *inst, char *buf, size_t cap, st
 	size_t off;
 	int n;
 
-	n = snprintf(buf, cap, "%s%s%s --", GUEST_CMDLINE_BASE, inst->ip[0] ? " bench.ip=" : "",
-		     inst->ip);
+	n = snprintf(buf, cap, "%s%s%s%s%s --", GUEST_CMDLINE_BASE, inst->ip[0] ? " bench.ip=" : "",
+		     inst->ip, inst->gw[0] ? " bench.gw=" : "", inst->gw);
 	for (char *const *a = inst->workload; n >= 0 && (size_t)n < cap && *a; a++) {
 		off = (size_t)n;
 		n = snprintf(buf + off, cap - off, " %s", *a);

@@ -8,7 +8,8 @@
 
 #include "instance.h"
 
-/* "console=ttyS0 ... [bench.ip=A/24] -- WORKLOAD ARGS" into buf. */
+/* "console=ttyS0 ... [bench.ip=A/24] [bench.gw=G] -- WORKLOAD ARGS" into
+ * buf. */
 int backend_guest_cmdline(const struct instance *inst, char *buf, size_t cap, struct iso_err *err);
 
 #endif

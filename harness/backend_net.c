@@ -12,10 +12,8 @@ int backend_net_attach_veth(struct instance *inst, struct launch_cmd *cmd, struc
 
 	if (!inst->net)
 		return 0;
-	r = netlab_instance_ip(inst->ctx->net, inst->id, inst->ip, sizeof(inst->ip), err);
-	if (r == 0)
-		r = netlab_attach_veth(inst->ctx->net, inst->id, inst->netns, sizeof(inst->netns),
-				       err);
+	r = netlab_attach_veth(inst->ctx->net, inst->id, inst->gw, inst->netns, sizeof(inst->netns),
+			       err);
 	if (r == 0 && cmd)
 		snprintf(cmd->netns, sizeof(cmd->netns), "%s", inst->netns);
 	return r;

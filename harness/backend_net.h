@@ -8,8 +8,9 @@
 #include "backend.h"
 #include "instance.h"
 
-/* When inst->net: fill inst->ip, make the namespace, and point cmd->netns
- * at it (cmd may be NULL for runtimes that join it by path). */
+/* When inst->net: make the namespace with inst->ip (and a default route
+ * via inst->gw unless ""), and point cmd->netns at it (cmd may be NULL for
+ * runtimes that join it by path). */
 int backend_net_attach_veth(struct instance *inst, struct launch_cmd *cmd, struct iso_err *err);
 
 /* Undo any attachment of the instance (veth namespace or TAP). */

@@ -49,11 +49,8 @@ static int vm_prepare(struct instance *inst, struct launch_cmd *cmd, struct iso_
 		r = bench_ctx_path(ctx, BENCH_KERNEL, kernel, sizeof(kernel), err);
 	if (r == 0)
 		r = bench_ctx_path(ctx, BENCH_INITRD, initrd, sizeof(initrd), err);
-	if (r == 0 && inst->net) {
-		r = netlab_instance_ip(ctx->net, inst->id, inst->ip, sizeof(inst->ip), err);
-		if (r == 0)
-			r = netlab_attach_tap(ctx->net, inst->id, tap, sizeof(tap), err);
-	}
+	if (r == 0 && inst->net)
+		r = netlab_attach_tap(ctx->net, inst->id, tap, sizeof(tap), err);
 	if (r == 0)
 		r = backend_guest_cmdline(inst, cmdline, sizeof(cmdline), err);
 	if (r == 0)

@@ -48,7 +48,8 @@ struct instance {
 	char *const *workload;	/* workload argv, name first, NULL-terminated */
 	char dir[PATH_MAX];	/* <state_dir>/i<id>, removed by destroy */
 	int net;		/* attach to ctx->net (a network workload) */
-	char ip[32];		/* network lab address ("" without network) */
+	char ip[32];		/* network lab address A/24 ("" without network) */
+	char gw[32];		/* default route (NAT workloads: the lab's router), or "" */
 	char netns[PATH_MAX];	/* harness-made instance netns ("" none) */
 	uint64_t guest_ram_mib; /* VM backends: size of guest RAM */
 	pid_t pid;		/* launched process, 0 before launch */

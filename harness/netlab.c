@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 
 #include "cleanup.h"
 #include "fsutil.h"
+#include "nl_route.h"
 
 /* The sink listens here inside its own namespace. */
 #define NETLAB_SINK_PORT "7000"
@@ -30,10 +32,11 @@
 
 struct netlab {
 	char rid[RUNID_BUF];
-	char sw[PATH_MAX], sink[PATH_MAX];
+	char sw[PATH_MAX], sink[PATH_MAX], rt[PATH_MAX]; /* rt: "" without NAT */
 	char bridge[IFNAMSIZ];
 	char sink_ip[32];
-	unsigned int net_octet; /* 10.NETLAB_OCTET.<net_octet>.0/24 */
+	char gw[32], nat_sink_ip[32]; /* router and sink upstream; "" without NAT */
+	unsigned int net_octet;	      /* 10.NETLAB_OCTET.<net_octet>.0/24 */
 	pid_t sink_pid;
 	char sink_path[PATH_MAX], sink_log[PATH_MAX];
 	int sink_cpu;
@@ -47,8 +50,24 @@ struct netlab {
 /* TCP_LISTEN in the st column of /proc/net/tcp (include/net/tcp_states.h). */
 #define TCP_STATE_LISTEN "0A"
 
-/* 10.77.x.0/24: a private range (RFC 1918) used only inside the lab. */
-#define NETLAB_OCTET 77
+/* 10.77.x.0/24: a private range (RFC 1918) used only inside the lab;
+ * 10.78.x.0/24 the NAT variant's upstream link (router - sink). */
+#define NETLAB_OCTET	   77
+#define NETLAB_UP_OCTET	   78
+#define NETLAB_ROUTER_HOST 254
+#define NETLAB_NFT	   "/usr/sbin/nft"
+/* The router's upstream leg, and the sink's end of it. */
+#define NETLAB_UP_LINK	    "up0"
+#define NETLAB_SINK_UP_LINK "eth1"
+/* Masquerade what leaves the router upstream (nft(8): NAT STATEMENTS);
+ * the counter shows that connections took the NAT path. */
+#define NETLAB_NAT_RULES                                                                           \
+	"table ip isobench {\n"                                                                    \
+	"  chain postrouting {\n"                                                                  \
+	"    type nat hook postrouting priority srcnat; policy accept;\n"                          \
+	"    oifname \"" NETLAB_UP_LINK "\" counter masquerade\n"                                  \
+	"  }\n"                                                                                    \
+	"}\n"
 
 static void ns_path(const struct netlab *lab, const char *role, char *buf, size_t cap)
 {
@@ -203,16 +222,38 @@ static int addr_add(struct nl_sock *sk, const char *ifname, const char *cidr, st
 	return 0;
 }
 
-/* Make namespace `ns_path` with eth0 = `cidr`, its veth peer `outer`
- * enslaved to the bridge in the switch namespace. The pair is created in
- * the switch namespace with the peer placed directly in its target. */
-static int veth_into(struct netlab *lab, const char *path, const char *outer, const char *cidr,
+/* A veth pair made through `sk`: `name` in sk's namespace, `peer_name`
+ * placed directly in the namespace open at `peer_nsfd`. */
+static int veth_pair(struct nl_sock *sk, const char *name, const char *peer_name, int peer_nsfd,
 		     struct iso_err *err)
+{
+	struct rtnl_link *veth = rtnl_link_veth_alloc(), *peer;
+	int r;
+
+	if (!veth)
+		return iso_err_set(err, -ENOMEM, "veth");
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(veth, name);
+	rtnl_link_set_name(peer, peer_name);
+	rtnl_link_set_ns_fd(peer, peer_nsfd);
+	r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_put(peer);
+	rtnl_link_veth_release(veth);
+	if (r < 0)
+		return iso_err_input(err, -EIO, "veth %s: %s", name, nl_geterror(r));
+	return 0;
+}
+
+/* Make namespace `ns_path` with eth0 = `cidr` (and a default route via
+ * `gw` unless ""), its veth peer `outer` enslaved to the bridge in the
+ * switch namespace. The pair is created in the switch namespace with the
+ * peer placed directly in its target. */
+static int veth_into(struct netlab *lab, const char *path, const char *outer, const char *cidr,
+		     const char *gw, struct iso_err *err)
 {
 	cleanup_nl struct nl_sock *sw = NULL;
 	cleanup_nl struct nl_sock *in = NULL;
 	cleanup_close int nsfd = -1;
-	struct rtnl_link *veth, *peer;
 	int br = 0, r;
 
 	r = ns_create(path, err);
@@ -225,19 +266,9 @@ static int veth_into(struct netlab *lab, const char *path, const char *outer, co
 	nsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return iso_err_set(err, -errno, "open %s", path);
-	veth = rtnl_link_veth_alloc();
-	if (!veth)
-		return iso_err_set(err, -ENOMEM, "veth");
-	peer = rtnl_link_veth_get_peer(veth);
-	rtnl_link_set_name(veth, outer);
-	rtnl_link_set_name(peer, "eth0");
-	rtnl_link_set_ns_fd(peer, nsfd);
-	r = rtnl_link_add(sw, veth, NLM_F_CREATE | NLM_F_EXCL);
-	rtnl_link_put(peer);
-	rtnl_link_veth_release(veth);
-	if (r < 0)
-		return iso_err_input(err, -EIO, "veth %s: %s", outer, nl_geterror(r));
-	r = link_master_up(sw, outer, br, err);
+	r = veth_pair(sw, outer, "eth0", nsfd, err);
+	if (r == 0)
+		r = link_master_up(sw, outer, br, err);
 	if (r == 0)
 		r = nl_in(path, &in, err);
 	if (r == 0)
@@ -246,6 +277,8 @@ static int veth_into(struct netlab *lab, const char *path, const char *outer, co
 		r = addr_add(in, "eth0", cidr, err);
 	if (r == 0)
 		r = link_up(in, "eth0", err);
+	if (r == 0 && gw[0])
+		r = nl_route_default(in, 0, gw, err);
 	return r;
 }
 
@@ -269,6 +302,101 @@ static int bridge_create(struct netlab *lab, struct iso_err *err)
 		return iso_err_input(err, -EIO, "bridge %s: %s", lab->bridge, nl_geterror(r));
 	r = link_up(sk, "lo", err);
 	return r == 0 ? link_up(sk, lab->bridge, err) : r;
+}
+
+/* In a child inside the router namespace: turn on forwarding (the
+ * namespace's own /proc/sys/net, as seen by a task inside it) and load
+ * the masquerade rules with nft from a memfd. Its stderr comes back
+ * through a pipe for the error message. */
+static int router_rules(const struct netlab *lab, struct iso_err *err)
+{
+	cleanup_close int nsfd = open(lab->rt, O_RDONLY | O_CLOEXEC);
+	cleanup_close int rules = memfd_create("isobench-nat", 0);
+	int pipefd[2], status;
+	char msg[256] = "";
+	ssize_t n;
+	pid_t pid;
+
+	if (nsfd < 0 || rules < 0)
+		return iso_err_set(err, -errno, "router: open %s or memfd", lab->rt);
+	if (write(rules, NETLAB_NAT_RULES, strlen(NETLAB_NAT_RULES)) < 0)
+		return iso_err_set(err, -errno, "router: nft rules");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return iso_err_set(err, -errno, "router: pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return iso_err_set(err, -errno, "router: fork");
+	}
+	if (pid == 0) {
+		char file[64];
+		char *argv[] = {NETLAB_NFT, "-f", file, NULL};
+
+		snprintf(file, sizeof(file), "/proc/self/fd/%d", rules);
+		dup2(pipefd[1], 2);
+		if (setns(nsfd, CLONE_NEWNET) < 0 ||
+		    fsutil_write("/proc/sys/net/ipv4/ip_forward", "1", NULL) < 0) {
+			dprintf(2, "enter %s and enable forwarding: %s", lab->rt, strerror(errno));
+			_exit(1);
+		}
+		execv(argv[0], argv);
+		dprintf(2, "exec %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], msg, sizeof(msg) - 1);
+	close(pipefd[0]);
+	msg[n > 0 ? n : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return iso_err_input(err, -EIO, "router: %s", msg[0] ? msg : "nft failed");
+	return 0;
+}
+
+/* The NAT variant: router namespace isob-<rid>-rt with eth0 on the bridge
+ * (the instances' gateway) and an upstream veth to the sink namespace,
+ * masquerading what it forwards there, like VMnet#0's NAT device. */
+static int router_create(struct netlab *lab, struct iso_err *err)
+{
+	cleanup_nl struct nl_sock *rt = NULL;
+	cleanup_nl struct nl_sock *sink = NULL;
+	cleanup_close int sinkfd = open(lab->sink, O_RDONLY | O_CLOEXEC);
+	char outer[IFNAMSIZ], cidr[48];
+	int r;
+
+	if (sinkfd < 0)
+		return iso_err_set(err, -errno, "open %s", lab->sink);
+	ns_path(lab, "rt", lab->rt, sizeof(lab->rt));
+	snprintf(lab->gw, sizeof(lab->gw), "10.%d.%u.%d", NETLAB_OCTET, lab->net_octet,
+		 NETLAB_ROUTER_HOST);
+	snprintf(lab->nat_sink_ip, sizeof(lab->nat_sink_ip), "10.%d.%u.%d", NETLAB_UP_OCTET,
+		 lab->net_octet, NETLAB_SINK_HOST);
+	snprintf(outer, sizeof(outer), "%s%sr0", RUNID_LINK_PREFIX, lab->rid);
+	snprintf(cidr, sizeof(cidr), "%s/%d", lab->gw, NETLAB_PREFIX);
+	r = veth_into(lab, lab->rt, outer, cidr, "", err);
+	if (r == 0)
+		r = nl_in(lab->rt, &rt, err);
+	if (r == 0)
+		r = nl_in(lab->sink, &sink, err);
+	if (r == 0)
+		r = veth_pair(rt, NETLAB_UP_LINK, NETLAB_SINK_UP_LINK, sinkfd, err);
+	snprintf(cidr, sizeof(cidr), "10.%d.%u.%d/%d", NETLAB_UP_OCTET, lab->net_octet,
+		 NETLAB_SINK_HOST + 1, NETLAB_PREFIX);
+	if (r == 0)
+		r = addr_add(rt, NETLAB_UP_LINK, cidr, err);
+	if (r == 0)
+		r = link_up(rt, NETLAB_UP_LINK, err);
+	snprintf(cidr, sizeof(cidr), "%s/%d", lab->nat_sink_ip, NETLAB_PREFIX);
+	if (r == 0)
+		r = addr_add(sink, NETLAB_SINK_UP_LINK, cidr, err);
+	if (r == 0)
+		r = link_up(sink, NETLAB_SINK_UP_LINK, err);
+	if (r == 0)
+		r = router_rules(lab, err);
+	return r;
 }
 
 /* Is the sink listening on its port? Its /proc/<pid>/net/tcp shows the
@@ -316,7 +444,9 @@ static int sink_start(struct netlab *lab, struct iso_err *err)
 		char *argv[] = {lab->sink_path,	 "--listen",	    listen,
 				"--max-seconds", NETLAB_SINK_MAX_S, NULL};
 
-		snprintf(listen, sizeof(listen), "%s:%s", lab->sink_ip, NETLAB_SINK_PORT);
+		/* Every address of its namespace: the bridge leg and, with NAT,
+		 * the upstream leg. */
+		snprintf(listen, sizeof(listen), "0.0.0.0:%s", NETLAB_SINK_PORT);
 		if (lab->sink_cpu >= 0) {
 			cpu_set_t set;
 
@@ -377,8 +507,10 @@ int netlab_create(const struct netlab_config *cfg, struct netlab **out, struct i
 		r = bridge_create(lab, err);
 	if (r == 0) {
 		ns_path(lab, "sink", lab->sink, sizeof(lab->sink));
-		r = veth_into(lab, lab->sink, outer, cidr, err);
+		r = veth_into(lab, lab->sink, outer, cidr, "", err);
 	}
+	if (r == 0 && cfg->nat)
+		r = router_create(lab, err);
 	if (r == 0)
 		r = sink_start(lab, err);
 	if (r < 0) {
@@ -400,6 +532,7 @@ void netlab_destroy(struct netlab *lab)
 	}
 	/* Deleting a namespace deletes the links in it, and a veth end with
 	 * its peer; the bridge and TAPs go with the switch namespace. */
+	ns_delete(lab->rt);
 	ns_delete(lab->sink);
 	ns_delete(lab->sw);
 	free(lab);
@@ -414,6 +547,16 @@ const char *netlab_sink_port(const struct netlab *lab)
 {
 	(void)lab;
 	return NETLAB_SINK_PORT;
+}
+
+const char *netlab_gateway(const struct netlab *lab)
+{
+	return lab->gw;
+}
+
+const char *netlab_nat_sink_ip(const struct netlab *lab)
+{
+	return lab->nat_sink_ip;
 }
 
 const char *netlab_switch_netns(const struct netlab *lab)
@@ -437,7 +580,7 @@ int netlab_instance_ip(const struct netlab *lab, unsigned int n, char *ip, size_
 	return 0;
 }
 
-int netlab_attach_veth(struct netlab *lab, unsigned int n, char *netns, size_t cap,
+int netlab_attach_veth(struct netlab *lab, unsigned int n, const char *gw, char *netns, size_t cap,
 		       struct iso_err *err)
 {
 	char role[16], outer[IFNAMSIZ], cidr[48];
@@ -449,7 +592,7 @@ int netlab_attach_veth(struct netlab *lab, unsigned int n, char *netns, size_t c
 	ns_path(lab, role, netns, cap);
 	/* Role "n"; isoctr names its own veth ends ib<rid>c<n> (runid.h). */
 	snprintf(outer, sizeof(outer), "%s%sn%u", RUNID_LINK_PREFIX, lab->rid, n);
-	r = veth_into(lab, netns, outer, cidr, err);
+	r = veth_into(lab, netns, outer, cidr, gw, err);
 	if (r < 0) {
 		ns_delete(netns);
 		return iso_err_wrap(err, "network lab: instance %u", n);

@@ -6,7 +6,15 @@
  * namespace and enslaved to the bridge (VMs). Addresses come from one
  * private /24 per run and live only inside these namespaces; the host's
  * interfaces, routes and firewall are never touched. Built with
- * libnl-route-3, no shell-outs. */
+ * libnl-route-3.
+ *
+ * The NAT variant (like VMnet#0) adds a router namespace isob-<rid>-rt:
+ * eth0 on the bridge (.254, the gateway of NAT instances) and an upstream
+ * veth to the sink namespace (10.78.<x>.0/24), forwarding and masquerading
+ * with nftables rules loaded inside that namespace only (nft, the one
+ * program the lab runs besides the sink). The sink listens on both legs:
+ * at netlab_sink_ip() straight across the bridge, at netlab_nat_sink_ip()
+ * only through the router. */
 #ifndef ISO_NETLAB_H
 #define ISO_NETLAB_H
 
@@ -29,6 +37,7 @@ struct netlab_config {
 	const char *sink_path; /* build/bench-sink */
 	int sink_cpu;	       /* -1: not pinned */
 	const char *sink_log;  /* sink's stdout and stderr */
+	int nat;	       /* build the NAT router too */
 };
 
 /* Build the switch and the sink namespaces, the bridge, the sink's veth,
@@ -48,6 +57,11 @@ void netlab_destroy(struct netlab *lab);
 const char *netlab_sink_ip(const struct netlab *lab);
 const char *netlab_sink_port(const struct netlab *lab);
 
+/* The NAT router's address on the bridge, and the sink's address behind
+ * it; "" when the lab has no router. */
+const char *netlab_gateway(const struct netlab *lab);
+const char *netlab_nat_sink_ip(const struct netlab *lab);
+
 /* Path of the switch namespace and the bridge's name (isoctr --netns,
  * --bridge). */
 const char *netlab_switch_netns(const struct netlab *lab);
@@ -57,10 +71,11 @@ const char *netlab_bridge(const struct netlab *lab);
 int netlab_instance_ip(const struct netlab *lab, unsigned int n, char *ip, size_t cap,
 		       struct iso_err *err);
 
-/* Make namespace isob-<rid>-i<n> with eth0 (address of instance n, up)
- * whose peer is enslaved to the bridge; the veth is created directly in
- * its target namespaces. Fills the namespace path. */
-int netlab_attach_veth(struct netlab *lab, unsigned int n, char *netns, size_t cap,
+/* Make namespace isob-<rid>-i<n> with eth0 (address of instance n, up,
+ * default route via `gw` unless "") whose peer is enslaved to the bridge;
+ * the veth is created directly in its target namespaces. Fills the
+ * namespace path. */
+int netlab_attach_veth(struct netlab *lab, unsigned int n, const char *gw, char *netns, size_t cap,
 		       struct iso_err *err);
 
 /* Make TAP ib<rid>t<n> in the switch namespace, enslaved and up. */

@@ -5,8 +5,9 @@
  *   run id     RUNID_LEN lowercase hex characters
  *   netns      isob-<rid>-<role>            (/run/netns)
  *   links      ib<rid><role><n>, <= 15 chars (IFNAMSIZ - 1); one owner per
- *              role, so names never collide within a run: br s n t
- *              (network lab: bridge, sink, instance veth, TAP), c (isoctr)
+ *              role, so names never collide within a run: br s n t r
+ *              (network lab: bridge, sink, instance veth, TAP, NAT
+ *              router), c (isoctr)
  *   cgroups    <hierarchy>/isobench/<rid>-<name>
  *   state dir  RUNID_STATE_ROOT/<rid>/ holding owner.pid
  *   mounts     only under the state dir or inside private namespaces */

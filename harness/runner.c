@@ -82,8 +82,11 @@ static int run_start(struct runner *rn, const struct job *job, struct run_instan
 		     struct iso_err *err)
 {
 	struct run_instance *ri = calloc(1, sizeof(*ri));
-	const char *sink_ip = rn->ctx->net ? netlab_sink_ip(rn->ctx->net) : "";
-	const char *sink_port = rn->ctx->net ? netlab_sink_port(rn->ctx->net) : "";
+	struct netlab *lab = rn->ctx->net;
+	const char *sink_ip = !lab	     ? ""
+			      : job->wl->nat ? netlab_nat_sink_ip(lab)
+					     : netlab_sink_ip(lab);
+	const char *sink_port = lab ? netlab_sink_port(lab) : "";
 	int r;
 
 	if (!ri)
@@ -91,9 +94,17 @@ static int run_start(struct runner *rn, const struct job *job, struct run_instan
 	r = suite_argv(job->wl, sink_ip, sink_port, &ri->wargv, err);
 	if (r == 0)
 		r = instance_init(&ri->inst, job->be, rn->ctx, rn->next_id++, ri->wargv.v, err);
-	ri->inst.net = job->wl->needs_net && rn->ctx->net;
+	ri->inst.net = job->wl->needs_net && lab;
 	if (r == 0 && ri->inst.net)
-		r = netlab_sink_ensure(rn->ctx->net, err);
+		r = netlab_instance_ip(lab, ri->inst.id, ri->inst.ip, sizeof(ri->inst.ip), err);
+	if (r == 0 && ri->inst.net && job->wl->nat) {
+		if (!netlab_gateway(lab)[0])
+			r = iso_err_input(err, -ENOTSUP, "%s: the network lab has no NAT router",
+					  job->wl->name);
+		snprintf(ri->inst.gw, sizeof(ri->inst.gw), "%s", netlab_gateway(lab));
+	}
+	if (r == 0 && ri->inst.net)
+		r = netlab_sink_ensure(lab, err);
 	if (r == 0)
 		r = probe_proc_memavailable_kib(&ri->memavail_before_kib, err);
 	if (r == 0)

@@ -7,6 +7,27 @@
  * Network windows are short: each runs once per backend and repetition,
  * and an emulated run must stay within its time budget. */
 #define MEM_HOLD_S "30"
+#define NET_STREAM_ARGS                                                                            \
+	{                                                                                          \
+		"{sink}", "{port}", "--seconds", "2", "--send", "--warmup", "0.5"                  \
+	}
+#define NET_RR_ARGS                                                                                \
+	{                                                                                          \
+		"{sink}", "{port}", "--seconds", "1"                                               \
+	}
+#define NET_STREAM_REPORTS                                                                         \
+	{                                                                                          \
+		{                                                                                  \
+			"gbps", "net.stream_tx_gbps", 1.0                                          \
+		}                                                                                  \
+	}
+#define NET_RR_REPORTS                                                                             \
+	{                                                                                          \
+		{"p50_us", "net.rr_p50_us", 1.0},                                                  \
+		{                                                                                  \
+			"p99_us", "net.rr_p99_us", 1.0                                             \
+		}                                                                                  \
+	}
 
 const struct suite_workload suite_workloads[] = {
 	{.name = "ready", .summary = "READY then exit: the startup probe", .in_all = 1},
@@ -24,17 +45,31 @@ const struct suite_workload suite_workloads[] = {
 		     {"kernel_threads", "tasks.inside", 1.0},
 		     {"kernel_threads", "tasks.inside_kernel_threads", 1.0}}},
 	{.name = "net-stream",
-	 .args = {"{sink}", "{port}", "--seconds", "2", "--send", "--warmup", "0.5"},
+	 .args = NET_STREAM_ARGS,
 	 .summary = "TCP bulk stream to the sink across the bridge",
 	 .needs_net = 1,
 	 .in_all = 1,
-	 .reports = {{"gbps", "net.stream_tx_gbps", 1.0}}},
+	 .reports = NET_STREAM_REPORTS},
 	{.name = "net-rr",
-	 .args = {"{sink}", "{port}", "--seconds", "1"},
+	 .args = NET_RR_ARGS,
 	 .summary = "TCP request/response latency to the sink",
 	 .needs_net = 1,
 	 .in_all = 1,
-	 .reports = {{"p50_us", "net.rr_p50_us", 1.0}, {"p99_us", "net.rr_p99_us", 1.0}}},
+	 .reports = NET_RR_REPORTS},
+	{.name = "net-stream-nat",
+	 .program = "net-stream",
+	 .args = NET_STREAM_ARGS,
+	 .summary = "net-stream through the NAT router (bench run --nat)",
+	 .needs_net = 1,
+	 .nat = 1,
+	 .reports = NET_STREAM_REPORTS},
+	{.name = "net-rr-nat",
+	 .program = "net-rr",
+	 .args = NET_RR_ARGS,
+	 .summary = "net-rr through the NAT router (bench run --nat)",
+	 .needs_net = 1,
+	 .nat = 1,
+	 .reports = NET_RR_REPORTS},
 	{.name = "cpu", .summary = "fixed compute kernel"},
 	{.name = "syscall", .summary = "tight loop of a cheap system call"},
 };
@@ -57,7 +92,7 @@ const struct suite_workload *suite_density_workload(void)
 int suite_argv(const struct suite_workload *wl, const char *sink_ip, const char *sink_port,
 	       struct argv *out, struct iso_err *err)
 {
-	int r = argv_add(out, err, "%s", wl->name);
+	int r = argv_add(out, err, "%s", wl->program ? wl->program : wl->name);
 
 	for (size_t i = 0; r == 0 && i < SUITE_ARGS_MAX && wl->args[i]; i++) {
 		const char *a = wl->args[i];

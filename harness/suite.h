@@ -21,11 +21,15 @@ struct suite_report_map {
 
 struct suite_workload {
 	const char *name;
+	const char *program; /* the image's workload to run; NULL: `name` */
 	/* Arguments after the name. "{sink}" and "{port}" are the sink's
 	 * address and port in the network lab. */
 	const char *args[SUITE_ARGS_MAX];
 	const char *summary;
 	int needs_net; /* skipped by backends that cannot attach to the lab */
+	/* Reaches the sink through the lab's NAT router (netlab.h), not
+	 * straight across the bridge: the same program on another path. */
+	int nat;
 	/* Stays alive after READY until stopped: memory and host tasks are
 	 * sampled on it; density runs hold instances of it. */
 	int holds;
@@ -42,8 +46,8 @@ const struct suite_workload *suite_find(const char *name);
 /* The workload density runs hold in the background. */
 const struct suite_workload *suite_density_workload(void);
 
-/* Build the workload's argv (name first) with the lab's sink address and
- * port substituted ("" when there is no lab). */
+/* Build the workload's argv (program first) with the lab's sink address
+ * and port substituted ("" when there is no lab). */
 int suite_argv(const struct suite_workload *wl, const char *sink_ip, const char *sink_port,
 	       struct argv *out, struct iso_err *err);
 

@@ -69,7 +69,8 @@ static const char run_help[] =
 	"  --out DIR       result directory\n"
 	"  --quick         short smoke run: fewer repetitions, no warm-up\n"
 	"  --max N         density: up to N instances at once (--all: 4, emulated 2)\n"
-	"  --nat           network lab behind a masquerading router (not built yet)\n"
+	"  --nat           also the network workloads through a masquerading router\n"
+	"                  (net-stream-nat, net-rr-nat: the NAT path, like VMnet#0)\n"
 	"\n"
 	"Without a usable KVM (/dev/kvm on VT-x or AMD-V), --all re-runs itself\n"
 	"inside the emulated test machine (scripts/testvm) so every backend shares\n"
@@ -152,9 +153,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-	if (o->nat)
-		return cli_usage_error("run", "--nat: the NAT variant of the network lab is not "
-					      "built yet");
 	return 0;
 }
 
@@ -185,7 +183,9 @@ static int pick_backends(const char *list, const struct backend **out, size_t *n
 	return 0;
 }
 
-static int pick_workloads(const char *list, const struct suite_workload **out, size_t *n)
+/* The suite's --all workloads or `list`; with `nat`, plus every NAT
+ * workload not listed yet. */
+static int pick_workloads(const char *list, bool nat, const struct suite_workload **out, size_t *n)
 {
 	char buf[512], *save = NULL;
 
@@ -194,10 +194,10 @@ static int pick_workloads(const char *list, const struct suite_workload **out, s
 		for (size_t i = 0; i < suite_workloads_count; i++)
 			if (suite_workloads[i].in_all)
 				out[(*n)++] = &suite_workloads[i];
-		return 0;
+	} else {
+		snprintf(buf, sizeof(buf), "%s", list);
 	}
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+	for (char *t = list ? strtok_r(buf, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save)) {
 		const struct suite_workload *wl = suite_find(t);
 
 		if (!wl)
@@ -206,6 +206,14 @@ static int pick_workloads(const char *list, const struct suite_workload **out, s
 			if (out[i] == wl)
 				return cli_usage_error("run", "workload '%s' given twice", t);
 		out[(*n)++] = wl;
+	}
+	for (size_t i = 0; nat && i < suite_workloads_count; i++) {
+		size_t j = 0;
+
+		while (j < *n && out[j] != &suite_workloads[i])
+			j++;
+		if (suite_workloads[i].nat && j == *n)
+			out[(*n)++] = &suite_workloads[i];
 	}
 	return 0;
 }
@@ -326,37 +334,58 @@ static void filter_available(const struct bench_ctx *ctx, const struct backend *
 	*n = kept;
 }
 
-/* Build the lab when a workload needs it; otherwise drop those workloads. */
-static int lab_open(struct bench_ctx *ctx, const struct suite_workload **wls, size_t *n,
-		    cJSON *skipped, struct iso_err *err)
+/* Drop the workloads that need the lab (or, with `nat_only`, its NAT
+ * router), each skipped with `why`. */
+static void drop_net(const struct suite_workload **wls, size_t *n, bool nat_only, const char *why,
+		     cJSON *skipped)
 {
-	char sink[PATH_MAX], log[PATH_MAX + 16];
-	struct netlab_config cfg = {ctx->rid, sink, ctx->sink_cpu, log};
-	bool need = false;
+	char reason[ISO_ERR_MSG_MAX + 64];
 	size_t kept = 0;
 
-	for (size_t i = 0; i < *n; i++)
+	snprintf(reason, sizeof(reason), "no network lab%s: %s", nat_only ? " NAT router" : "",
+		 why);
+	for (size_t i = 0; i < *n; i++) {
+		if (nat_only ? wls[i]->nat : wls[i]->needs_net)
+			skip(skipped, "all", wls[i]->name, reason);
+		else
+			wls[kept++] = wls[i];
+	}
+	*n = kept;
+}
+
+/* Build the lab (with the NAT router when a NAT workload is selected)
+ * when a workload needs it; otherwise drop those workloads. A router that
+ * cannot be built drops only the NAT workloads. */
+static void lab_open(struct bench_ctx *ctx, const struct suite_workload **wls, size_t *n,
+		     cJSON *skipped)
+{
+	char sink[PATH_MAX], log[PATH_MAX + 16];
+	struct netlab_config cfg = {ctx->rid, sink, ctx->sink_cpu, log, 0};
+	struct iso_err err = {0};
+	bool need = false;
+
+	for (size_t i = 0; i < *n; i++) {
 		need |= wls[i]->needs_net;
+		cfg.nat |= wls[i]->nat;
+	}
 	if (!need)
-		return 0;
+		return;
 	bench_ctx_path(ctx, BENCH_SINK, sink, sizeof(sink), NULL);
 	snprintf(log, sizeof(log), "%s/sink.log", ctx->state_dir);
-	if (access(sink, X_OK) == 0 && netlab_create(&cfg, &ctx->net, err) == 0)
-		return 0;
-	for (size_t i = 0; i < *n; i++) {
-		char reason[ISO_ERR_MSG_MAX + 64];
-
-		if (!wls[i]->needs_net) {
-			wls[kept++] = wls[i];
-			continue;
-		}
-		snprintf(reason, sizeof(reason), "no network lab: %s",
-			 err->msg[0] ? err->msg : BENCH_SINK " is not built");
-		skip(skipped, "all", wls[i]->name, reason);
+	if (access(sink, X_OK) < 0) {
+		drop_net(wls, n, false, BENCH_SINK " is not built", skipped);
+		return;
 	}
-	iso_err_clear(err);
-	*n = kept;
-	return 0;
+	if (netlab_create(&cfg, &ctx->net, &err) == 0)
+		return;
+	if (cfg.nat) {
+		drop_net(wls, n, true, err.msg, skipped);
+		cfg.nat = 0;
+		iso_err_clear(&err);
+		if (netlab_create(&cfg, &ctx->net, &err) == 0)
+			return;
+	}
+	drop_net(wls, n, false, err.msg, skipped);
 }
 
 static void command_line(int argc, char **argv, char *buf, size_t cap)
@@ -386,7 +415,8 @@ static int run_suite(const struct run_opts *o, int argc, char **argv, const char
 	size_t nb, nw;
 	int r;
 
-	if (pick_backends(o->backends, bes, &nb) || pick_workloads(o->workloads, wls, &nw)) {
+	if (pick_backends(o->backends, bes, &nb) ||
+	    pick_workloads(o->workloads, o->nat, wls, &nw)) {
 		cJSON_Delete(skipped);
 		return -EINVAL;
 	}
@@ -407,7 +437,7 @@ static int run_suite(const struct run_opts *o, int argc, char **argv, const char
 		goto out;
 	results_set_environment(rs, env);
 	filter_available(&ctx, bes, &nb, skipped);
-	lab_open(&ctx, wls, &nw, skipped, err);
+	lab_open(&ctx, wls, &nw, skipped);
 	results_set_skipped(rs, skipped);
 	skipped = NULL;
 	snprintf(path, sizeof(path), "%s/results.json", out_dir);

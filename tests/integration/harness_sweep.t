@@ -18,13 +18,11 @@ echo "1..7"
 	>"$tmp/out" 2>&1 &
 pid=$!
 rid=
-i=0
-while [ $i -lt 100 ]; do
-	rid=$(sed -n 's/^bench: run \([0-9a-f]\{6\}\):.*/\1/p' "$tmp/out")
-	[ -n "$rid" ] && ls /run/netns 2>/dev/null | grep -q "^isob-$rid-i" && break
-	sleep 0.1
-	i=$((i + 1))
-done
+instance_up() {
+	rid=$(run_id "$tmp/out")
+	[ -n "$rid" ] && ls /run/netns 2>/dev/null | grep -q "^isob-$rid-i"
+}
+await 10 instance_up
 [ -n "$rid" ] && [ -e "/run/netns/isob-$rid-sw" ]
 ok $? "run $rid is up with its switch namespace"
 sleep 1
@@ -43,13 +41,8 @@ ok $? "no namespace, link, cgroup, mount, state directory or process of the run 
 
 "$bench" run --backend native,ctr --workload net-rr --reps 20 --out "$tmp/int" >"$tmp/out2" 2>&1 &
 pid=$!
-rid=
-i=0
-while [ $i -lt 200 ] && ! grep -qs '"samples"' "$tmp/int/results.json"; do
-	sleep 0.1
-	i=$((i + 1))
-done
-rid=$(sed -n 's/^bench: run \([0-9a-f]\{6\}\):.*/\1/p' "$tmp/out2")
+await 20 grep -qs '"samples"' "$tmp/int/results.json"
+rid=$(run_id "$tmp/out2")
 kill -INT "$pid"
 wait "$pid"
 rc=$?

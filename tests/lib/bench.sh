@@ -5,6 +5,11 @@
 #             samples (an array ref, empty when absent)
 #   figures FILE
 #             every figure as "# backend/workload metric: samples" lines
+#   run_id FILE
+#             the run id that `bench run` announced in its output FILE
+#   await SECONDS COMMAND [ARGS...]
+#             run COMMAND every 0.1 s until it succeeds (status 0) or
+#             SECONDS have passed (status 1)
 #   leftovers RID
 #             prints what run RID left behind (network namespaces, links
 #             in this namespace, cgroups, its state directory, mounts, and
@@ -25,6 +30,20 @@ figures() {
 			$_->{instances}, join(" ", @{$_->{samples}}) for @{$d->{figures}};
 		printf "# skipped %s%s: %s\n", $_->{backend},
 			$_->{workload} ? "/$_->{workload}" : "", $_->{reason} for @{$d->{skipped}};' "$1"
+}
+
+run_id() {
+	sed -n 's/^bench: run \([0-9a-f]\{6\}\):.*/\1/p' "$1"
+}
+
+await() {
+	await_left=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ "$await_left" -gt 0 ] || return 1
+		sleep 0.1
+		await_left=$((await_left - 1))
+	done
 }
 
 leftovers() {

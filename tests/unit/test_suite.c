@@ -31,6 +31,12 @@ static void test_suite_argv(void **state)
 	assert_int_equal(a.len, 1);
 	assert_int_equal(argv_join(&a, 0, line, 3), -EMSGSIZE);
 	argv_reset(&a);
+	/* The NAT twin runs the same program with the same arguments. */
+	assert_int_equal(suite_argv(suite_find("net-rr-nat"), "10.78.1.1", "7000", &a, NULL), 0);
+	assert_int_equal(argv_join(&a, 0, line, sizeof(line)), 0);
+	assert_string_equal(line, "net-rr 10.78.1.1 7000 --seconds 1");
+	assert_true(suite_find("net-rr-nat")->nat && !suite_find("net-rr-nat")->in_all);
+	argv_reset(&a);
 	assert_null(suite_find("nosuch"));
 	assert_true(suite_density_workload()->holds);
 }
@@ -120,6 +126,10 @@ static void test_guest_cmdline(void **state)
 	assert_int_equal(backend_guest_cmdline(&inst, buf, sizeof(buf), NULL), 0);
 	assert_string_equal(
 		buf, "console=ttyS0 quiet panic=-1 bench.ip=10.77.3.12/24 -- mem 64 --hold 30");
+	strcpy(inst.gw, "10.77.3.254");
+	assert_int_equal(backend_guest_cmdline(&inst, buf, sizeof(buf), NULL), 0);
+	assert_string_equal(buf, "console=ttyS0 quiet panic=-1 bench.ip=10.77.3.12/24 "
+				 "bench.gw=10.77.3.254 -- mem 64 --hold 30");
 	assert_int_equal(backend_guest_cmdline(&inst, buf, 40, NULL), -EMSGSIZE);
 }
 

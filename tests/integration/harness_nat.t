@@ -1,0 +1,63 @@
+#!/bin/sh
+# The NAT variant of the network lab (bench run --nat; DESIGN.md "The
+# network lab"): --nat adds net-stream-nat and net-rr-nat, which under
+# native and ctr reach the sink only through the router namespace, which
+# masquerades them with nftables rules of its own; the figures carry the
+# NAT workloads' names; the host's ruleset is untouched and nothing of the
+# run is left.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$top/tests/lib/bench.sh"
+bench="$top/build/bench"
+r="$tmp/nat/results.json"
+pid=
+tap_cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null; }
+tap_diag() {
+	diag_file out "$tmp/out"
+	diag_file router "$tmp/rules"
+	figures "$r"
+}
+
+echo "1..8"
+if [ ! -x /usr/sbin/nft ]; then
+	echo "Bail out! /usr/sbin/nft missing (scripts/deps installs nftables)"
+	exit 1
+fi
+nft list ruleset >"$tmp/host-before" 2>&1
+
+"$bench" run --backend native,ctr --workload ready --nat --reps 2 --quick \
+	--out "$tmp/nat" >"$tmp/out" 2>&1 &
+pid=$!
+# While the second repetition runs (the first one is saved), look at the
+# router: its masquerade rule has counted connections, its upstream link
+# has carried the stream.
+await 60 json "$r" '@{fig("native","net-stream-nat","net.stream_tx_gbps")}'
+rid=$(run_id "$tmp/out")
+ip netns exec "isob-$rid-rt" nft list ruleset >"$tmp/rules" 2>&1
+tx=$(ip netns exec "isob-$rid-rt" cat /sys/class/net/up0/statistics/tx_bytes 2>/dev/null)
+grep -q 'oifname "up0" counter packets [1-9][0-9]* bytes [0-9]* masquerade' "$tmp/rules"
+ok $? "the router namespace masquerades what leaves upstream (connections counted)"
+[ "${tx:-0}" -gt 1000000 ]
+ok $? "the stream crossed the router's upstream link (${tx:-no} bytes sent)"
+wait "$pid"
+rc=$?
+pid=
+[ "$rc" = 0 ]
+ok $? "bench run --workload ready --nat exits 0"
+
+json "$r" 'my $ok = 1; for my $b (qw(native ctr)) { $ok &&= @{fig($b,"net-stream-nat","net.stream_tx_gbps")} == 2
+	&& fig($b,"net-stream-nat","net.stream_tx_gbps")->[0] > 0.01 } $ok'
+ok $? "net-stream-nat: throughput through the router for native and ctr"
+json "$r" 'my $ok = 1; for my $b (qw(native ctr)) { my $s = fig($b,"net-rr-nat","net.rr_p50_us");
+	$ok &&= @$s == 2 && $s->[0] > 0 } $ok'
+ok $? "net-rr-nat: latency through the router for native and ctr"
+json "$r" '!grep({ $_->{workload} =~ /^net-(stream|rr)$/ } @{$d->{figures}}) &&
+	join(",", @{$d->{config}{workloads}}) eq "ready,net-stream-nat,net-rr-nat"'
+ok $? "the NAT path is its own figure (workloads ready,net-stream-nat,net-rr-nat, none bridge-only)"
+
+nft list ruleset >"$tmp/host-after" 2>&1
+cmp -s "$tmp/host-before" "$tmp/host-after"
+ok $? "the host's nftables ruleset is unchanged"
+left=$(leftovers "$rid")
+[ -n "$rid" ] && [ -z "$left" ]
+ok $? "nothing of run ${rid:-?} is left (${left:-nothing})"
+tap_end
