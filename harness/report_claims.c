@@ -153,14 +153,14 @@ static void say_over(struct text *t, double v, double native, const char *unit)
 		say(t, " (%+.3g %s over native)", v - native, unit);
 }
 
-/* " (86% of the limit)" when both are measured. */
+/* " (86% of native)" when both are measured. */
 static void say_share(struct text *t, double v, double limit)
 {
 	if (isfinite(v) && isfinite(limit) && limit > 0)
-		say(t, " (%.0f%% of the limit)", 100.0 * v / limit);
+		say(t, " (%.0f%% of native)", 100.0 * v / limit);
 }
 
-/* " Peers: runc 66 MiB, qemu-microvm 120 MiB (35% of the limit)." over the
+/* " Peers: runc 66 MiB, qemu-microvm 120 MiB (35% of native)." over the
  * other backends of the primary set that measured `f`, in `one` or
  * `many` units; with `limit` > 0 each value also as a share of it. */
 static void say_peers(struct claim *c, enum fig f, const char *one, const char *many, double limit)
@@ -251,8 +251,10 @@ static void claim_network(struct claim *c)
 	say(t, "TCP bulk throughput from the workload to the sink across the project's bridge "
 	       "(the virtual switch, like VMnet): native veth pair ");
 	say_value(t, lim, "Gbit/s");
-	say_at(t, ", the limit of the path; VM, its software NIC (virtio-net) on a TAP: ", vm,
-	       "Gbit/s");
+	say_at(t,
+	       " (the path without isolation: its limit); VM, its software NIC (virtio-net) on a "
+	       "TAP: ",
+	       vm, "Gbit/s");
 	say_share(t, vm, lim);
 	say_at(t, "; container veth: ", ctr, "Gbit/s");
 	say_share(t, ctr, lim);
@@ -267,6 +269,9 @@ static void claim_network(struct claim *c)
 		    nat->backend, nat->summary.median);
 	else
 		say(t, " The NAT variant (VMnet#0) was not measured.");
+	if (report_ctx_emulated(c->ctx))
+		say(t, " The VM ran under emulated KVM here (every guest instruction emulated), so "
+		       "its share says little about hardware virtualization.");
 }
 
 /* Tasks inside a guest, kernel threads included: tasks.inside counts

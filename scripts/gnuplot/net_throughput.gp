@@ -2,7 +2,7 @@
 # Data: x "label" tx p25 p75 rx p25 p75. Parameters: n, limit (< 0: none),
 # wl (the one workload of every row, or ''), show_b (0/1: any rx).
 load gpdir.'/common.gp'
-set title 'TCP bulk throughput across the virtual switch'.(limit > 0 ? ' (labels: share of the native limit)' : '')
+set title 'TCP bulk throughput across the virtual switch'.(limit > 0 ? ' (labels: share of native)' : '')
 # One workload on every row: the labels are the backends, the axis names it.
 if (wl ne '') {
 	set xlabel 'backend (network path), '.wl.' workload'
@@ -31,4 +31,4 @@ plot dat using 1:(NaN):xticlabels(2) notitle, \
      for [i = 1:show_b] '' using ($1 + off):7:(0):($8 - $7) with vectors nohead lw 1.5 \
 	lc rgb '#333333' notitle, \
      for [i = 1:(limit > 0)] keyentry with lines dt 2 lw 2 lc rgb '#D55E00' \
-	title sprintf('native limit %.3g Gbit/s', limit)
+	title sprintf('native: the limit, %.3g Gbit/s', limit)
