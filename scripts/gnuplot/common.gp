@@ -32,6 +32,6 @@ logy125 = "set format y '%g'; do for [e = -3:7] { set ytics add (2 * 10.0**e, 5 
 # line above the title.
 if (emulated) {
 	set tmargin 4.5
-	set label 99 'emulated KVM (QEMU TCG): compare ratios, not absolute VM times' \
+	set label 99 'emulated KVM (QEMU TCG): VM figures are emulated; compare ratios, not absolutes' \
 		at graph 0.5, graph 1 center offset 0,2.8 font ',11' tc rgb '#B00000'
 }

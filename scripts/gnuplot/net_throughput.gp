@@ -31,4 +31,4 @@ plot dat using 1:(NaN):xticlabels(2) notitle, \
      for [i = 1:show_b] '' using ($1 + off):7:(0):($8 - $7) with vectors nohead lw 1.5 \
 	lc rgb '#333333' notitle, \
      for [i = 1:(limit > 0)] keyentry with lines dt 2 lw 2 lc rgb '#D55E00' \
-	title sprintf('native: the limit, %.3g Gbit/s', limit)
+	title sprintf('native pair %.3g Gbit/s', limit)

@@ -88,7 +88,7 @@ mkdir "$tmp/net"
 	grep -q '^2 "vm" 0.9 0.85 0.95 - - -$' "$tmp/net/report/net_throughput.dat" &&
 	grep -q 'VM, its software NIC (virtio-net) on a TAP: 0.9 Gbit/s (26% of native)' \
 		"$tmp/net/report/report.md" &&
-	grep -q 'native: the limit, 3.5 Gbit/s' "$tmp/net/report/net_throughput.svg" &&
+	grep -q 'native pair 3.5 Gbit/s' "$tmp/net/report/net_throughput.svg" &&
 	! grep -q 'emulated KVM' "$tmp/net/report/net_throughput.svg"
 ok $? "one network workload: rows named by backend; the VM's share of the native limit; not emulated, no note"
 "$bench" report "$tmp/absent" >/dev/null 2>"$tmp/err"
