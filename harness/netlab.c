@@ -22,6 +22,7 @@
 #include <netlink/route/link/veth.h>
 
 #include "cleanup.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "nl_route.h"
 
@@ -37,16 +38,22 @@ struct netlab {
 	char sink_ip[32];
 	char gw[32], nat_sink_ip[32]; /* router and sink upstream; "" without NAT */
 	unsigned int net_octet;	      /* 10.NETLAB_OCTET.<net_octet>.0/24 */
-	pid_t sink_pid;
+	pid_t sink_pid;		      /* 0: no sink of ours (never signal a reaped pid) */
+	uint64_t sink_start_ns;
 	char sink_path[PATH_MAX], sink_log[PATH_MAX];
 	int sink_cpu;
 };
 
 /* bench-sink always ends by itself (bench/sink/sink_args.h); ask for the
  * longest life it accepts, and restart it when a run outlives it. */
-#define NETLAB_SINK_MAX_S "3600"
-/* How long a fresh sink may take to listen. */
-#define NETLAB_SINK_WAIT_MS 3000
+#define NETLAB_SINK_MAX_S 3600
+/* A sink with less life left than this is replaced before an instance
+ * starts: no network instance (bench_ctx timeout_s) may outlive it. */
+#define NETLAB_SINK_MARGIN_S 600
+/* How long a fresh sink may take to listen: an emulated machine under
+ * load starts a program in seconds. Polled, so a quick start costs no
+ * more. */
+#define NETLAB_SINK_WAIT_MS 10000
 /* TCP_LISTEN in the st column of /proc/net/tcp (include/net/tcp_states.h). */
 #define TCP_STATE_LISTEN "0A"
 
@@ -422,6 +429,24 @@ static int sink_listening(const struct netlab *lab)
 	return 0;
 }
 
+/* Is our sink still running? Reaps it when it has ended. */
+static int sink_alive(struct netlab *lab)
+{
+	if (lab->sink_pid > 0 && waitpid(lab->sink_pid, NULL, WNOHANG) != 0)
+		lab->sink_pid = 0; /* ended and reaped, or not our child */
+	return lab->sink_pid > 0;
+}
+
+static void sink_stop(struct netlab *lab)
+{
+	if (!sink_alive(lab))
+		return;
+	kill(lab->sink_pid, SIGTERM);
+	while (waitpid(lab->sink_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	lab->sink_pid = 0;
+}
+
 static int sink_start(struct netlab *lab, struct iso_err *err)
 {
 	cleanup_close int nsfd = open(lab->sink, O_RDONLY | O_CLOEXEC);
@@ -436,14 +461,15 @@ static int sink_start(struct netlab *lab, struct iso_err *err)
 		return iso_err_set(err, -errno, "open %s", lab->sink_log);
 	lab->sink_pid = fork();
 	if (lab->sink_pid < 0) {
+		lab->sink_pid = 0;
 		close(log);
 		return iso_err_set(err, -errno, "fork sink");
 	}
 	if (lab->sink_pid == 0) {
-		char listen[64];
-		char *argv[] = {lab->sink_path,	 "--listen",	    listen,
-				"--max-seconds", NETLAB_SINK_MAX_S, NULL};
+		char listen[64], max_s[16];
+		char *argv[] = {lab->sink_path, "--listen", listen, "--max-seconds", max_s, NULL};
 
+		snprintf(max_s, sizeof(max_s), "%d", NETLAB_SINK_MAX_S);
 		/* Every address of its namespace: the bridge leg and, with NAT,
 		 * the upstream leg. */
 		snprintf(listen, sizeof(listen), "0.0.0.0:%s", NETLAB_SINK_PORT);
@@ -461,25 +487,31 @@ static int sink_start(struct netlab *lab, struct iso_err *err)
 		_exit(127);
 	}
 	close(log);
+	lab->sink_start_ns = clock_mono_ns();
 	for (int ms = 0; ms < NETLAB_SINK_WAIT_MS; ms += 10) {
 		if (sink_listening(lab))
 			return 0;
-		if (waitpid(lab->sink_pid, NULL, WNOHANG) == lab->sink_pid) {
-			lab->sink_pid = 0;
+		if (!sink_alive(lab))
 			return iso_err_input(err, -EIO, "sink exited at start (see %s)",
 					     lab->sink_log);
-		}
 		usleep(10000);
 	}
+	sink_stop(lab);
 	return iso_err_input(err, -ETIMEDOUT, "sink not listening after %d ms",
 			     NETLAB_SINK_WAIT_MS);
 }
 
 int netlab_sink_ensure(struct netlab *lab, struct iso_err *err)
 {
-	if (lab->sink_pid > 0 && waitpid(lab->sink_pid, NULL, WNOHANG) == 0)
+	uint64_t age_ns = clock_mono_ns() - lab->sink_start_ns;
+	uint64_t keep_ns = (NETLAB_SINK_MAX_S - NETLAB_SINK_MARGIN_S) * 1000000000ull;
+
+	/* Running, listening, and with enough life left for one instance;
+	 * otherwise (ended by itself or killed, stuck, or near its end) a new
+	 * one. Nothing uses the sink between network instances. */
+	if (sink_alive(lab) && sink_listening(lab) && age_ns < keep_ns)
 		return 0;
-	lab->sink_pid = 0;
+	sink_stop(lab);
 	return sink_start(lab, err) < 0 ? iso_err_wrap(err, "network lab") : 0;
 }
 
@@ -525,11 +557,7 @@ void netlab_destroy(struct netlab *lab)
 {
 	if (!lab)
 		return;
-	if (lab->sink_pid > 0) {
-		kill(lab->sink_pid, SIGTERM);
-		while (waitpid(lab->sink_pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	sink_stop(lab);
 	/* Deleting a namespace deletes the links in it, and a veth end with
 	 * its peer; the bridge and TAPs go with the switch namespace. */
 	ns_delete(lab->rt);

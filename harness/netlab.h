@@ -44,9 +44,10 @@ struct netlab_config {
  * and start the sink. On failure everything built so far is removed. */
 int netlab_create(const struct netlab_config *cfg, struct netlab **out, struct iso_err *err);
 
-/* Make sure the sink runs and listens: bench-sink ends by itself after a
- * bounded time, so a long run restarts it. Call before each network
- * instance. */
+/* Make sure the sink runs, listens, and has life left for one more
+ * instance: one that ended (bench-sink's bounded life, or killed), lost
+ * its listening socket or nears its end is replaced. Call before each
+ * network instance. */
 int netlab_sink_ensure(struct netlab *lab, struct iso_err *err);
 
 /* Stop the sink, delete every namespace and link of the lab. Idempotent;

@@ -1,10 +1,13 @@
 #!/bin/sh
-# The NAT variant of the network lab (bench run --nat; DESIGN.md "The
-# network lab"): --nat adds net-stream-nat and net-rr-nat, which under
-# native and ctr reach the sink only through the router namespace, which
-# masquerades them with nftables rules of its own; the figures carry the
-# NAT workloads' names; the host's ruleset is untouched and nothing of the
-# run is left.
+# The network lab under `bench run` (DESIGN.md "The network lab"):
+# - the NAT variant: --nat adds net-stream-nat and net-rr-nat, which under
+#   native and ctr reach the sink only through the router namespace, which
+#   masquerades them with nftables rules of its own; the figures carry the
+#   NAT workloads' names; the host's ruleset is untouched;
+# - the sink: one that lost its listening socket, or was killed, between
+#   two network instances is replaced before the next one, so no
+#   repetition meets "connection refused";
+# and nothing of a run is left.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$top/tests/lib/bench.sh"
 bench="$top/build/bench"
@@ -17,7 +20,7 @@ tap_diag() {
 	figures "$r"
 }
 
-echo "1..8"
+echo "1..12"
 if [ ! -x /usr/sbin/nft ]; then
 	echo "Bail out! /usr/sbin/nft missing (scripts/deps installs nftables)"
 	exit 1
@@ -60,4 +63,37 @@ ok $? "the host's nftables ruleset is unchanged"
 left=$(leftovers "$rid")
 [ -n "$rid" ] && [ -z "$left" ]
 ok $? "nothing of run ${rid:-?} is left (${left:-nothing})"
+
+# sink_fault NAME WHAT: a net-rr run of three repetitions; once the first is
+# saved, stop bench (the instance in flight ends meanwhile), do WHAT to the
+# sink namespace's processes ($1 the namespace), and let the run go on.
+sink_fault() {
+	r="$tmp/$1/results.json"
+	"$bench" run --backend native --workload net-rr --reps 3 --quick --out "$tmp/$1" \
+		>"$tmp/out" 2>&1 &
+	pid=$!
+	await 30 json "$r" '@{fig("native","net-rr","net.rr_p50_us")}'
+	kill -STOP "$pid"
+	sleep 3
+	rid=$(run_id "$tmp/out")
+	$2 "isob-$rid-sink"
+	kill -CONT "$pid"
+	wait "$pid"
+	rc=$?
+	pid=
+	[ "$rc" = 0 ] && json "$r" '@{fig("native","net-rr","net.rr_p50_us")} == 3 && !@{$d->{skipped}}'
+}
+# The sink lives on but no longer listens (its socket destroyed: ss -K).
+unlisten() { ip netns exec "$1" ss -K -t state listening sport = :7000 >/dev/null; }
+sink_fault unlisten unlisten
+ok $? "a sink that stopped listening is replaced: three repetitions, none failed"
+left=$(leftovers "$rid")
+[ -z "$left" ]
+ok $? "nothing of run $rid is left (${left:-nothing})"
+sinkkill() { kill $(ip netns pids "$1"); }
+sink_fault killed sinkkill
+ok $? "a killed sink is replaced: three repetitions, none failed"
+left=$(leftovers "$rid")
+[ -z "$left" ]
+ok $? "nothing of run $rid is left (${left:-nothing})"
 tap_end
