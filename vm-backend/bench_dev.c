@@ -23,7 +23,7 @@ static int bench_dev_event(void *ctx, const struct bench_event *ev, struct iso_e
 	struct bench_dev *d = ctx;
 
 	/* The harness may have gone: keep running the guest, report once. */
-	if (d->events_fd >= 0 && bench_event_write(d->events_fd, ev, err) < 0) {
+	if (d->events_fd >= 0 && vm_write_event(d->vm, d->events_fd, ev, err) < 0) {
 		vm_log(d->vm, "%s", err->msg);
 		d->events_fd = -1;
 	}

@@ -54,17 +54,9 @@ struct serial {
 
 static void serial_flush(struct serial *s)
 {
-	size_t off = 0;
-
-	while (s->out_fd >= 0 && off < s->len) {
-		ssize_t n = write(s->out_fd, s->buf + off, s->len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break; /* console gone: drop output, never stop the guest */
-		off += (size_t)n;
-	}
+	/* A console that is gone or stalled loses output; the guest goes on. */
+	if (s->out_fd >= 0)
+		vm_write_all(s->vm, s->out_fd, s->buf, s->len);
 	s->len = 0;
 }
 

@@ -27,7 +27,8 @@
 
 #define KVM_API_VERSION_EXPECTED 12 /* KVM API doc: "always 12" */
 #define VM_IO_FDS_MAX		 16
-#define VM_LOG_UNHANDLED_MAX	 64 /* --verbose: log this many, then count */
+#define VM_LOG_UNHANDLED_MAX	 64  /* --verbose: log this many, then count */
+#define VM_EVENT_LINE_MAX	 256 /* bench_event_format() says when one is longer */
 
 struct vm_io_fd {
 	int fd;
@@ -108,6 +109,42 @@ void vm_log(struct vm *vm, const char *fmt, ...)
 	fprintf(stderr, "isovm: %s\n", line);
 }
 
+bool vm_stop_requested(struct vm *vm)
+{
+	return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) >= 0;
+}
+
+int vm_write_all(struct vm *vm, int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			n = vm_stop_requested(vm) ? -ECANCELED : 0;
+		else if (n < 0)
+			n = -errno;
+		if (n < 0)
+			return (int)n;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int vm_write_event(struct vm *vm, int fd, const struct bench_event *ev, struct iso_err *err)
+{
+	char line[VM_EVENT_LINE_MAX];
+	int n = bench_event_format(ev, line, sizeof(line));
+
+	if (n < 0)
+		return iso_err_input(err, n, "event: cannot format message type %d",
+				     (int)ev->msg.type);
+	n = vm_write_all(vm, fd, line, (size_t)n);
+	return n < 0 ? iso_err_set(err, n, "event: write to fd %d", fd) : 0;
+}
+
 void vm_emit_phase(struct vm *vm, const char *name)
 {
 	struct bench_event ev = {.t_ns = clock_mono_ns(), .msg.type = BENCH_MSG_PHASE};
@@ -116,13 +153,8 @@ void vm_emit_phase(struct vm *vm, const char *name)
 	if (vm->cfg.events_fd < 0)
 		return;
 	snprintf(ev.msg.key, sizeof(ev.msg.key), "%s", name);
-	if (bench_event_write(vm->cfg.events_fd, &ev, &err) < 0)
+	if (vm_write_event(vm, vm->cfg.events_fd, &ev, &err) < 0)
 		vm_log(vm, "%s", err.msg);
-}
-
-bool vm_stop_requested(struct vm *vm)
-{
-	return __atomic_load_n(&vm->status, __ATOMIC_ACQUIRE) >= 0;
 }
 
 void vm_request_stop(struct vm *vm, int status)

@@ -29,6 +29,7 @@
 #include "err.h"
 
 struct vm;
+struct bench_event;
 
 /* isovm's exit status. 0..239 is the workload's status from the bench
  * port's EXIT event; the codes below are isovm's own (a workload status
@@ -157,6 +158,16 @@ void vm_fail(struct vm *vm, const struct iso_err *err);
 
 /* Write a `PHASE name` event line (stamped now) to --events-fd, if any. */
 void vm_emit_phase(struct vm *vm, const char *name);
+
+/* Output from any isovm thread (console, event lines): write all of
+ * `buf` to `fd`. A write that blocks (a full pipe, a stopped terminal) is
+ * interrupted by the vCPU kick and retried only while no stop is
+ * requested, so a stalled reader never keeps isovm from stopping. Returns
+ * 0, -ECANCELED when a stop cut it short, or another negative errno. */
+int vm_write_all(struct vm *vm, int fd, const void *buf, size_t len);
+
+/* `ev` as one event line (port_wire.h) to `fd` with vm_write_all(). */
+int vm_write_event(struct vm *vm, int fd, const struct bench_event *ev, struct iso_err *err);
 
 /* Diagnostic line on stderr, only under --verbose. */
 void vm_log(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,7 +16,7 @@ check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	ok $? "$d"
 }
 
-echo "1..16"
+echo "1..17"
 for f in "$isovm" "$kernel" "$initrd"; do
 	if [ ! -e "$f" ]; then
 		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
@@ -97,14 +97,65 @@ boot noinit 247 --console none --cmdline 'rdinit=/no-such-init init=/no-such-ini
 boot timeout 248 --timeout 3 --cmdline 'panic=0 rdinit=/no-such-init init=/no-such-init'
 check "timeout: one clear line" grep -q 'still running after 3 s' "$tmp/timeout.err"
 
-"$isovm" --kernel "$kernel" --initrd "$initrd" --console none \
-	--cmdline 'panic=0 rdinit=/no-such-init init=/no-such-init' 2>"$tmp/term.err" &
-pid=$!
-sleep 2
-kill -TERM "$pid"
-wait "$pid"
-got=$?
+# stop NAME FULL ISOVM_ARGS...: isovm with its stdout on a one-page pipe
+# that nobody reads and events in $tmp/NAME.ev gets SIGTERM once its guest
+# runs (PHASE vcpu_start: isovm has blocked the signal long before) and,
+# with FULL=1, once that pipe is full (a vCPU thread is blocked writing
+# console output). Prints isovm's exit status, "hung" when it is still
+# running 100 s after the signal (it is then killed), or "not ready".
+stop() {
+	name=$1
+	full=$2
+	shift 2
+	perl -MPOSIX=:sys_wait_h -e '
+		my ($ev, $full, @cmd) = @ARGV;
+		pipe(my $r, my $w) or die "pipe: $!\n";
+		fcntl($w, 1031, 4096) or die "F_SETPIPE_SZ: $!\n";
+		my $pid = fork() // die "fork: $!\n";
+		if (!$pid) {
+			open(STDOUT, ">&", $w) or die "dup: $!\n";
+			exec(@cmd) or die "exec: $!\n";
+		}
+		close($w);
+		sub ready {
+			open(my $f, "<", $ev) or return 0;
+			return 0 unless grep { / PHASE vcpu_start$/ } <$f>;
+			return 1 unless $full;
+			my $n = pack("L", 0);
+			ioctl($r, 0x541B, $n) or return 0; # FIONREAD
+			# The console writes lines of at most 512 bytes, each at
+			# once (pipe writes up to a page are atomic).
+			return unpack("L", $n) > 4096 - 512;
+		}
+		sub reaped { # wait up to $_[0] seconds
+			for (1 .. 5 * $_[0]) {
+				return 1 if waitpid($pid, WNOHANG) == $pid;
+				select(undef, undef, undef, 0.2);
+			}
+			return 0;
+		}
+		my $ok = 0;
+		for (1 .. 600) {
+			last if ($ok = ready());
+			select(undef, undef, undef, 0.2);
+		}
+		kill("TERM", $pid);
+		if (!reaped(100)) {
+			kill("KILL", $pid);
+			waitpid($pid, 0);
+			print "hung\n";
+		} else {
+			print $ok ? "" : "not ready ", WIFEXITED($?) ? WEXITSTATUS($?) : "signal " . WTERMSIG($?), "\n";
+		}' "$tmp/$name.ev" "$full" "$isovm" --kernel "$kernel" --initrd "$initrd" \
+		--events-fd 3 --timeout 300 "$@" 3>"$tmp/$name.ev" 2>"$tmp/$name.err"
+}
+hang='panic=0 rdinit=/no-such-init init=/no-such-init'
+got=$(stop term 0 --console none --cmdline "$hang")
 check "SIGTERM: exit status 249 (got $got)" test "$got" = 249
+# A console reader that stalls must not keep isovm from stopping: the
+# vCPU's blocked write is interrupted and given up once a stop is asked.
+got=$(stop stalled 1 --cmdline "console=ttyS0 $hang")
+check "SIGTERM with a stalled console reader: exit status 249 (got $got)" test "$got" = 249
 
 # Bad inputs: refused before the guest runs, one line each.
 bad() { # bad NAME EXPECTED_STATUS ISOVM_ARGS...
