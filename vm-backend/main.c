@@ -21,14 +21,21 @@
  * modules and workloads. Untouched guest RAM costs the host nothing. */
 #define ISOVM_DEFAULT_MEM_MIB 96u
 #define ISOVM_MIN_MEM_MIB     2u
+#define ISOVM_TIMEOUT_MAX_S   (7u * 24 * 3600) /* a week */
+
+/* `isovm --version`; bumped when the command line or the events change. */
+#define ISOVM_VERSION "isovm 1.0"
 
 static const char usage_text[] =
 	"usage: isovm --kernel FILE [--initrd FILE] [--cmdline STR] [options]\n"
+	"       isovm --help | --version\n"
 	"\n"
 	"Boot a Linux bzImage directly in 64-bit mode in a minimal KVM VM (serial\n"
 	"console, bench port, optional virtio-net on a TAP) and exit with the\n"
 	"workload's exit status, as sent by the guest's init on the bench port.\n"
+	"Options take their value as --opt VALUE or --opt=VALUE.\n"
 	"\n"
+	"Guest:\n"
 	"  --kernel FILE      bzImage to boot (boot protocol 2.12 or later)\n"
 	"  --initrd FILE      initramfs (cpio), placed at the top of guest RAM\n"
 	"  --cmdline STR      kernel command line; words after ' -- ' go to init.\n"
@@ -36,20 +43,32 @@ static const char usage_text[] =
 	"                     8250.nr_uarts=1 no_timer_check, and\n"
 	"                     console=ttyS0 unless STR names a console or\n"
 	"                     --console is none (later parameters win)\n"
-	"  --mem MIB          guest RAM in MiB (default %u, max %u)\n"
+	"  --mem MIB          guest RAM in MiB (default %u, %u..%u)\n"
 	"  --cpus N           vCPUs, each on its own thread (default 1, max %u)\n"
-	"  --tap NAME         attach virtio-net to TAP device NAME\n"
+	"  --hugepages        back guest RAM with transparent hugepages\n"
+	"\n"
+	"Network (virtio-net over PCI, only with --tap or --tap-fd):\n"
+	"  --tap NAME         attach to TAP device NAME (created if absent, and\n"
+	"                     then removed when isovm exits)\n"
 	"  --tap-fd FD        ... or to this already open TAP descriptor\n"
-	"  --netns NAME       open the TAP inside this network namespace\n"
-	"  --mac MAC          guest MAC address (aa:bb:cc:dd:ee:ff)\n"
+	"  --netns NAME       open the TAP inside this network namespace (a name\n"
+	"                     under /run/netns or a path)\n"
+	"  --mac MAC          guest MAC address, unicast aa:bb:cc:dd:ee:ff\n"
+	"                     (default: random, locally administered)\n"
+	"  --virtio-legacy    offer only the legacy virtio-pci interface (no\n"
+	"                     modern capabilities, no VIRTIO_F_VERSION_1)\n"
+	"\n"
+	"Run:\n"
 	"  --console WHERE    serial console: stdout (default), none, or a file\n"
-	"  --events-fd FD     write bench port events ('<t_ns> READY', PHASE\n"
-	"                     vm_created|kernel_loaded|vcpu_start, REPORT, EXIT)\n"
+	"  --events-fd FD     write bench port events as lines '<t_ns> KIND ...':\n"
+	"                     PHASE vm_created|kernel_loaded|vcpu_start, READY,\n"
+	"                     REPORT, EXIT\n"
 	"  --timeout S        stop a guest still running after S seconds (default:\n"
 	"                     never)\n"
-	"  --hugepages        back guest RAM with transparent hugepages\n"
-	"  --verbose          log ignored port/MMIO accesses and guest resets\n"
+	"  --verbose          log ignored port/MMIO accesses, device and guest\n"
+	"                     resets to stderr\n"
 	"  --help             this text\n"
+	"  --version          print the version and exit\n"
 	"\n"
 	"Exit status: the workload's (0..239) from the guest's EXIT message, or\n"
 	"  240 bad command line            245 memory too small for the kernel\n"
@@ -65,7 +84,8 @@ static const char usage_text[] =
 
 static void usage(FILE *f)
 {
-	fprintf(f, usage_text, ISOVM_DEFAULT_MEM_MIB, VM_MEM_MAX_MIB, VM_CPUS_MAX);
+	fprintf(f, usage_text, ISOVM_DEFAULT_MEM_MIB, ISOVM_MIN_MEM_MIB, VM_MEM_MAX_MIB,
+		VM_CPUS_MAX);
 }
 
 enum {
@@ -83,7 +103,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_HUGEPAGES,
 	OPT_VERBOSE,
+	OPT_VIRTIO_LEGACY,
 	OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option options[] = {
@@ -101,55 +123,77 @@ static const struct option options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"hugepages", no_argument, NULL, OPT_HUGEPAGES},
 	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"virtio-legacy", no_argument, NULL, OPT_VIRTIO_LEGACY},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
 };
 
+/* Option values: each parser takes getopt's `optarg` and the option's
+ * index in options[], and on a bad value says which option wanted what. */
+static int bad_value(int idx, const char *want, struct iso_err *err)
+{
+	return iso_err_input(err, -EINVAL, "--%s '%s': expected %s", options[idx].name, optarg,
+			     want);
+}
+
 /* Decimal in [min, max], whole string. */
-static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+static bool uint_in(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
 
 	if (!*s || *s == '-')
-		return -EINVAL;
+		return false;
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v < min || v > max)
-		return -EINVAL;
+		return false;
 	*out = v;
-	return 0;
+	return true;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+static int opt_uint(int idx, unsigned long min, unsigned long max, const char *unit,
+		    unsigned long *out, struct iso_err *err)
 {
-	unsigned int b[6];
-	char tail;
+	char want[64];
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	/* A guest NIC address must be unicast (I/G bit of the first octet clear). */
-	return (mac[0] & 1) ? -EINVAL : 0;
+	if (uint_in(optarg, min, max, out))
+		return 0;
+	snprintf(want, sizeof(want), "%s%s%lu..%lu", unit, *unit ? " in " : "", min, max);
+	return bad_value(idx, want, err);
 }
 
-static int parse_fd(const char *s, int *fd)
+static int opt_fd(int idx, int *fd, struct iso_err *err)
 {
 	unsigned long v;
 
-	if (parse_uint(s, 0, INT_MAX, &v) < 0 || fcntl((int)v, F_GETFD) < 0)
-		return -EBADF;
+	if (!uint_in(optarg, 0, INT_MAX, &v) || fcntl((int)v, F_GETFD) < 0)
+		return bad_value(idx, "an open descriptor", err);
 	*fd = (int)v;
 	return 0;
 }
 
-/* Fill `cfg` from argv. Returns 0, 1 for --help, or -EINVAL with `err`. */
+static int opt_mac(int idx, uint8_t mac[6], struct iso_err *err)
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(optarg, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6 ||
+	    (b[0] & 1)) /* a NIC address is unicast: I/G bit of the first octet clear */
+		return bad_value(idx, "a unicast aa:bb:cc:dd:ee:ff", err);
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* Fill `cfg` from argv. Returns 0, OPT_HELP or OPT_VERSION, or -EINVAL
+ * with `err`. */
 static int parse_args(int argc, char **argv, struct vm_config *cfg, struct iso_err *err)
 {
-	unsigned long v;
-	int opt;
+	unsigned long v = 0;
+	int opt, idx = 0, r = 0;
 
 	*cfg = (struct vm_config){
 		.mem_mib = ISOVM_DEFAULT_MEM_MIB,
@@ -159,7 +203,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct iso_e
 		.events_fd = -1,
 	};
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (r == 0 && (opt = getopt_long(argc, argv, "", options, &idx)) != -1) {
 		switch (opt) {
 		case OPT_KERNEL:
 			cfg->kernel_path = optarg;
@@ -171,54 +215,39 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct iso_e
 			cfg->cmdline = optarg;
 			break;
 		case OPT_MEM:
-			if (parse_uint(optarg, ISOVM_MIN_MEM_MIB, VM_MEM_MAX_MIB, &v) < 0)
-				return iso_err_input(err, -EINVAL,
-						     "--mem '%s': expected MiB in %u..%u", optarg,
-						     ISOVM_MIN_MEM_MIB, VM_MEM_MAX_MIB);
+			r = opt_uint(idx, ISOVM_MIN_MEM_MIB, VM_MEM_MAX_MIB, "MiB", &v, err);
 			cfg->mem_mib = v;
 			break;
 		case OPT_CPUS:
-			if (parse_uint(optarg, 1, VM_CPUS_MAX, &v) < 0)
-				return iso_err_input(err, -EINVAL, "--cpus '%s': expected 1..%u",
-						     optarg, VM_CPUS_MAX);
+			r = opt_uint(idx, 1, VM_CPUS_MAX, "", &v, err);
 			cfg->cpus = (unsigned int)v;
 			break;
 		case OPT_TAP:
 			cfg->tap_name = optarg;
 			break;
 		case OPT_TAP_FD:
-			if (parse_fd(optarg, &cfg->tap_fd) < 0)
-				return iso_err_input(err, -EINVAL,
-						     "--tap-fd '%s': not an open descriptor",
-						     optarg);
+			r = opt_fd(idx, &cfg->tap_fd, err);
 			break;
 		case OPT_NETNS:
 			cfg->netns = optarg;
 			break;
 		case OPT_MAC:
-			if (parse_mac(optarg, cfg->mac) < 0)
-				return iso_err_input(err, -EINVAL,
-						     "--mac '%s': expected a unicast "
-						     "aa:bb:cc:dd:ee:ff",
-						     optarg);
+			r = opt_mac(idx, cfg->mac, err);
 			cfg->has_mac = true;
+			break;
+		case OPT_VIRTIO_LEGACY:
+			cfg->virtio_legacy = true;
 			break;
 		case OPT_CONSOLE:
 			if (!*optarg)
-				return iso_err_input(err, -EINVAL, "--console: empty");
+				r = bad_value(idx, "stdout, none or a file", err);
 			cfg->console = optarg;
 			break;
 		case OPT_EVENTS_FD:
-			if (parse_fd(optarg, &cfg->events_fd) < 0)
-				return iso_err_input(err, -EINVAL,
-						     "--events-fd '%s': not an open descriptor",
-						     optarg);
+			r = opt_fd(idx, &cfg->events_fd, err);
 			break;
 		case OPT_TIMEOUT:
-			if (parse_uint(optarg, 1, 7 * 24 * 3600, &v) < 0)
-				return iso_err_input(err, -EINVAL,
-						     "--timeout '%s': expected seconds >= 1",
-						     optarg);
+			r = opt_uint(idx, 1, ISOVM_TIMEOUT_MAX_S, "seconds", &v, err);
 			cfg->timeout_s = (unsigned int)v;
 			break;
 		case OPT_HUGEPAGES:
@@ -228,13 +257,16 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct iso_e
 			cfg->verbose = true;
 			break;
 		case OPT_HELP:
-			return 1;
+		case OPT_VERSION:
+			return opt;
 		default:
 			return iso_err_input(err, -EINVAL,
 					     "unknown or incomplete option '%s' (see --help)",
 					     argv[optind - 1]);
 		}
 	}
+	if (r < 0)
+		return r;
 	if (optind < argc)
 		return iso_err_input(err, -EINVAL, "unexpected argument '%s' (see --help)",
 				     argv[optind]);
@@ -244,6 +276,8 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct iso_e
 		return iso_err_input(err, -EINVAL, "--tap and --tap-fd are exclusive");
 	if (cfg->netns && !cfg->tap_name)
 		return iso_err_input(err, -EINVAL, "--netns needs --tap");
+	if (cfg->virtio_legacy && !cfg->tap_name && cfg->tap_fd < 0)
+		return iso_err_input(err, -EINVAL, "--virtio-legacy needs --tap or --tap-fd");
 	return 0;
 }
 
@@ -326,8 +360,12 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 
 	r = parse_args(argc, argv, &cfg, &err);
-	if (r == 1) {
+	if (r == OPT_HELP) {
 		usage(stdout);
+		return 0;
+	}
+	if (r == OPT_VERSION) {
+		puts(ISOVM_VERSION);
 		return 0;
 	}
 	if (r < 0) {

@@ -225,6 +225,7 @@ int virtio_net_setup(struct vm *vm, void **priv, struct iso_err *err)
 		.queue_size = VIRTIO_NET_QSIZE,
 		.config_len = sizeof(struct virtio_net_config),
 		.ops = &virtio_net_ops,
+		.legacy_only = cfg->virtio_legacy,
 	};
 	struct virtio_net *net;
 	int r;

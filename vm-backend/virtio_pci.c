@@ -172,7 +172,7 @@ struct virtq *virtio_pci_queue(struct virtio_pci *vp, unsigned int q)
 
 static uint64_t offered_features(const struct virtio_pci *vp)
 {
-	return vp->cfg.features | VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	return vp->cfg.features | (vp->cfg.legacy_only ? 0 : VIRTIO_BIT(VIRTIO_F_VERSION_1));
 }
 
 static unsigned int msix_vectors(const struct virtio_pci *vp)
@@ -440,10 +440,21 @@ static void msix_table_write(struct virtio_pci *vp, uint64_t off, const void *da
 
 /* ---- BAR handlers ---- */
 
+/* The page of the modern BAR that `off` falls in; a legacy-only device
+ * decodes only its MSI-X table and PBA there. */
+static uint64_t modern_region(const struct virtio_pci *vp, uint64_t off)
+{
+	uint64_t region = off & ~(uint64_t)(VPCI_REGION_BYTES - 1);
+
+	if (vp->cfg.legacy_only && region < VPCI_MSIX_TABLE_OFF)
+		return VPCI_MODERN_BAR_BYTES; /* no such region: ignored */
+	return region;
+}
+
 static void modern_read(void *opaque, uint64_t off, void *data, uint32_t len)
 {
 	struct virtio_pci *vp = opaque;
-	uint64_t region = off & ~(uint64_t)(VPCI_REGION_BYTES - 1), rel = off - region;
+	uint64_t region = modern_region(vp, off), rel = off - region;
 	struct vpci_common c;
 
 	memset(data, 0, len);
@@ -478,7 +489,7 @@ static void modern_read(void *opaque, uint64_t off, void *data, uint32_t len)
 static void modern_write(void *opaque, uint64_t off, const void *data, uint32_t len)
 {
 	struct virtio_pci *vp = opaque;
-	uint64_t region = off & ~(uint64_t)(VPCI_REGION_BYTES - 1), rel = off - region;
+	uint64_t region = modern_region(vp, off), rel = off - region;
 
 	virtio_pci_lock(vp);
 	switch (region) {
@@ -772,6 +783,11 @@ static int build_function(struct virtio_pci *vp, struct iso_err *err)
 		return r;
 	vp->msix_cap = (uint8_t)r;
 	pci->wmask[r + 3] = (MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL) >> 8;
+	/* Without the common configuration capability, drivers leave the
+	 * device to their legacy code (§4.1.4.1, Linux "leaving for legacy
+	 * driver"). */
+	if (vp->cfg.legacy_only)
+		return 0;
 	if ((r = add_virtio_cap(vp, VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON_OFF,
 				sizeof(struct vpci_common), err)) < 0 ||
 	    (r = add_virtio_cap(vp, VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR_OFF, 1, err)) < 0 ||
@@ -820,7 +836,8 @@ int virtio_pci_create(struct vm *vm, const struct virtio_pci_config *cfg, struct
 	r = pci_dev_add(vm, &vp->pci, err);
 	if (r < 0)
 		return iso_err_wrap(err, "%s", cfg->name);
-	return kicks_create(vp, err);
+	/* Legacy notifications are port writes: they reach legacy_write(). */
+	return cfg->legacy_only ? 0 : kicks_create(vp, err);
 }
 
 void virtio_pci_destroy(struct virtio_pci *vp)

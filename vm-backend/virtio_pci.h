@@ -1,7 +1,10 @@
 /* virtio over PCI (virtio 1.x §4.1): a transitional device with the
  * modern interface (common/notify/ISR/device capabilities in a memory
  * BAR), the legacy interface (I/O BAR 0, §4.1.4.8), and MSI-X, with INTx
- * as the fallback. A device model plugs in through virtio_dev_ops.
+ * as the fallback; or, with `legacy_only`, a legacy device (the same
+ * function without the modern capabilities and VIRTIO_F_VERSION_1, which
+ * drivers take for a pre-1.0 device). A device model plugs in through
+ * virtio_dev_ops.
  *
  * Contracts:
  *  - One lock per transport serialises the transport and its device:
@@ -44,7 +47,9 @@ struct virtio_pci_config {
 	uint16_t device_type; /* §5: 1 = network card */
 	uint32_t class_code;  /* PCI class of the function */
 	uint64_t features;    /* device and ring features offered; the
-				 transport adds VIRTIO_F_VERSION_1 */
+				 transport adds VIRTIO_F_VERSION_1 unless
+				 legacy_only */
+	bool legacy_only;     /* offer the legacy interface only */
 	unsigned int num_queues;
 	uint16_t queue_size; /* power of two <= VIRTQ_SIZE_MAX */
 	uint32_t config_len; /* bytes of device-specific configuration */

@@ -59,6 +59,7 @@ struct vm_config {
 	const char *netns;	/* network namespace (path or name) for the TAP */
 	uint8_t mac[6];		/* guest MAC (valid when has_mac) */
 	bool has_mac;		/* --mac given; else the device picks one */
+	bool virtio_legacy;	/* offer only the legacy virtio-pci interface */
 	const char *console;	/* "stdout", "none" or a file path */
 	int events_fd;		/* bench port events (port_wire.h lines), -1: none */
 	unsigned int timeout_s; /* kill a hung guest after this long, 0: never */

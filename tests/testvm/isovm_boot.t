@@ -16,7 +16,7 @@ check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	ok $? "$d"
 }
 
-echo "1..17"
+echo "1..23"
 for f in "$isovm" "$kernel" "$initrd"; do
 	if [ ! -e "$f" ]; then
 		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
@@ -178,4 +178,25 @@ bad mem-too-small 245 --kernel "$kernel" --initrd "$initrd" --mem 32
 truncate -s 64M "$tmp/big.cpio"
 bad initrd-too-big 244 --kernel "$kernel" --initrd "$tmp/big.cpio" --mem 100
 bad missing-initrd 241 --kernel "$kernel" --initrd "$tmp/no-such-initrd"
+bad bad-mem 240 --kernel "$kernel" --mem 1
+bad bad-tap-fd 240 --kernel "$kernel" --tap-fd 99
+bad unknown-option 240 --kernel "$kernel" --no-such-option
+bad legacy-without-tap 240 --kernel "$kernel" --virtio-legacy
+
+# --version: one line, the program and its version; --help names every
+# option the command line knows.
+"$isovm" --version >"$tmp/version.out" 2>&1
+got=$?
+check "--version: exit 0 (got $got), 'isovm N.N': $(cat "$tmp/version.out")" \
+	test "$got" = 0 -a "$(grep -c -E '^isovm [0-9]+\.[0-9]+$' "$tmp/version.out")" = 1 \
+	-a "$(wc -l <"$tmp/version.out")" = 1
+"$isovm" --help >"$tmp/help.out" 2>&1
+got=$?
+missing=
+for o in kernel initrd cmdline mem cpus hugepages tap tap-fd netns mac virtio-legacy \
+	console events-fd timeout verbose help version; do
+	grep -q -e "--$o " "$tmp/help.out" || missing="$missing --$o"
+done
+check "--help: exit 0 (got $got), every option explained (missing:${missing:- none})" \
+	test "$got" = 0 -a -z "$missing"
 tap_end
