@@ -1,17 +1,20 @@
 /* ACPI table builder (ACPI 6.4 chapter 5.2): RSDP, XSDT, FADT for a
- * hardware-reduced platform, an empty DSDT, and the MADT. */
+ * hardware-reduced platform, a DSDT with the PCI root bridge, and the
+ * MADT. */
 #include "acpi.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include "bzimage.h"
+#include "pci.h"
 #include "vm.h"
 
 #define ACPI_HDR_BYTES	36u
 #define ACPI_RSDP_BYTES 36u
 #define ACPI_FADT_BYTES 276u /* FADT revision 6 (ACPI 6.x), Table 5.9 */
 #define ACPI_FADT_REV	6u
+#define ACPI_ALIGN16(x) (((x) + 15u) & ~(size_t)15u)
 #define ACPI_OEM_ID	"ISOVM "
 #define ACPI_OEM_TABLE	"ISOVMACP"
 
@@ -41,17 +44,71 @@
 #define MADT_IOAPIC_BYTES     12u
 #define MADT_LAPIC_ENABLED    1u
 
+/* Little-endian bytes of a constant, for AML and resource descriptors. */
+#define LE16(v) (uint8_t)((v)&0xff), (uint8_t)(((v) >> 8) & 0xff)
+#define LE32(v) LE16((v)&0xffff), LE16(((v) >> 16) & 0xffff)
+
+/* Resource descriptors (ACPI 6.4 6.4): Word/DWord Address Space (large
+ * items 0x88/0x87, 6.4.3.5.3/6.4.3.5.2), I/O Port (small item 0x47,
+ * 6.4.2.5), End Tag (0x79, checksum 0 = "valid", 6.4.2.9). General flags
+ * 0x0c: max and min fixed, positive decode, producer (the bridge forwards
+ * the range). Type-specific flags: I/O 3 = ISA and non-ISA ranges, memory
+ * 1 = read/write, non-cacheable. */
+#define ACPI_RES_WORD	     0x88
+#define ACPI_RES_DWORD	     0x87
+#define ACPI_RES_IO	     0x47
+#define ACPI_RES_END	     0x79
+#define ACPI_RES_WORD_LEN    13u
+#define ACPI_RES_DWORD_LEN   23u
+#define ACPI_RES_TYPE_MEM    0u
+#define ACPI_RES_TYPE_IO     1u
+#define ACPI_RES_TYPE_BUS    2u
+#define ACPI_RES_PRODUCER    0x0cu
+#define ACPI_RES_IO_ENTIRE   3u
+#define ACPI_RES_MEM_RW_NC   1u
+#define ACPI_RES_IO_DECODE16 1u
+
 /* AML (ACPI 6.4 chapter 20) for
- *   Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
- *                                 Name (_UID, Zero) } }
- * No _CRS: Linux then gives the bridge all of I/O and memory space; no
- * _PRT: devices use MSI/MSI-X. */
+ *   Scope (\_SB) {
+ *     Device (PCI0) {
+ *       Name (_HID, EisaId ("PNP0A03"))
+ *       Name (_UID, Zero)
+ *       Name (_CRS, ResourceTemplate () {
+ *         WordBusNumber (...)   bus 0 to 0
+ *         IO (Decode16, ...)    the configuration ports 0xcf8..0xcff
+ *         WordIO (...)          I/O window 0xc000..0xffff
+ *         DWordMemory (...)     memory window 0xc0000000..0xfbffffff
+ *       })
+ *     }
+ *   }
+ * The windows are where pci.c puts BARs, so the kernel keeps their
+ * addresses. No _PRT: devices use MSI-X, or the ISA IRQ in their
+ * interrupt line register. PkgLengths (20.2.4) of two bytes: 0x40 | low
+ * nibble, then the rest: Scope 109, Device 100, the _CRS buffer 72 (two
+ * length bytes, BufferSize 0x0a 68, 68 descriptor bytes). */
+/* clang-format off */
 static const uint8_t acpi_dsdt_aml[] = {
-	0x10, 0x1d, '\\', '_', 'S', 'B',  '_',			  /* ScopeOp, PkgLength 29, \_SB_ */
-	0x5b, 0x82, 0x15, 'P', 'C', 'I',  '0',			  /* DeviceOp, PkgLength 21, PCI0 */
-	0x08, '_',  'H',  'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03, /* _HID DWord PNP0A03 */
-	0x08, '_',  'U',  'I', 'D', 0x00,			  /* _UID Zero */
+	0x10, 0x4d, 0x06, '\\', '_', 'S', 'B', '_',		/* ScopeOp, PkgLength 109, \_SB_ */
+	0x5b, 0x82, 0x44, 0x06, 'P', 'C', 'I', '0',		/* DeviceOp, PkgLength 100, PCI0 */
+	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,	/* _HID DWord PNP0A03 */
+	0x08, '_', 'U', 'I', 'D', 0x00,				/* _UID Zero */
+	0x08, '_', 'C', 'R', 'S', 0x11, 0x48, 0x04, 0x0a, 68,	/* _CRS BufferOp, PkgLength 72 */
+	/* granularity, min, max, translation offset, length */
+	ACPI_RES_WORD, LE16(ACPI_RES_WORD_LEN), ACPI_RES_TYPE_BUS, ACPI_RES_PRODUCER, 0,
+		LE16(0), LE16(0), LE16(0), LE16(0), LE16(1),
+	/* min, max, alignment, length */
+	ACPI_RES_IO, ACPI_RES_IO_DECODE16,
+		LE16(PCI_CONFIG_ADDRESS_PORT), LE16(PCI_CONFIG_ADDRESS_PORT), 1, PCI_CONFIG_PORTS,
+	ACPI_RES_WORD, LE16(ACPI_RES_WORD_LEN), ACPI_RES_TYPE_IO, ACPI_RES_PRODUCER,
+		ACPI_RES_IO_ENTIRE, LE16(0), LE16(PCI_IO_WINDOW_START), LE16(PCI_IO_WINDOW_END - 1),
+		LE16(0), LE16(PCI_IO_WINDOW_END - PCI_IO_WINDOW_START),
+	ACPI_RES_DWORD, LE16(ACPI_RES_DWORD_LEN), ACPI_RES_TYPE_MEM, ACPI_RES_PRODUCER,
+		ACPI_RES_MEM_RW_NC, LE32(0), LE32(VM_MMIO_START), LE32(VM_MMIO_END), LE32(0),
+		LE32(VM_MMIO_END - VM_MMIO_START + 1),
+	ACPI_RES_END, 0,
 };
+/* clang-format on */
+_Static_assert(sizeof(acpi_dsdt_aml) == 1 + 109, "DSDT PkgLengths");
 
 uint8_t acpi_checksum(const uint8_t *p, size_t len)
 {
@@ -83,12 +140,15 @@ static void acpi_seal(uint8_t *t, uint32_t len)
 int acpi_build(uint8_t *buf, size_t cap, uint64_t gpa, unsigned int cpus, uint64_t *rsdp_gpa,
 	       struct iso_err *err)
 {
-	/* Layout, every table 16-byte aligned: RSDP, XSDT (2 entries), FADT,
-	 * DSDT, MADT. */
-	const size_t rsdp = 0, xsdt = 0x40, fadt = 0x80, dsdt = 0x200, madt = 0x240;
+	/* Layout: RSDP, XSDT (2 entries), FADT, DSDT, MADT, one after the
+	 * other, each 16-byte aligned. */
 	const uint32_t xsdt_len = ACPI_HDR_BYTES + 2 * 8;
 	const uint32_t dsdt_len = ACPI_HDR_BYTES + sizeof(acpi_dsdt_aml);
 	const uint32_t madt_len = ACPI_HDR_BYTES + 8 + cpus * MADT_LAPIC_BYTES + MADT_IOAPIC_BYTES;
+	const size_t rsdp = 0, xsdt = ACPI_ALIGN16(rsdp + ACPI_RSDP_BYTES),
+		     fadt = ACPI_ALIGN16(xsdt + xsdt_len),
+		     dsdt = ACPI_ALIGN16(fadt + ACPI_FADT_BYTES),
+		     madt = ACPI_ALIGN16(dsdt + dsdt_len);
 	uint8_t *p;
 
 	if (cpus == 0 || cpus > 255 || madt + madt_len > cap)

@@ -1,6 +1,6 @@
 /* ACPI tables for a guest without firmware: RSDP -> XSDT -> FADT (with
- * an empty DSDT) and MADT. The stock kernel has no MP-table parser, so the
- * MADT is how it finds more than one CPU and the IOAPIC. */
+ * a DSDT that holds the PCI root bridge and its windows) and MADT. The stock kernel has no MP-table
+ * parser, so the MADT is how it finds more than one CPU and the IOAPIC. */
 #ifndef ISOVM_ACPI_H
 #define ISOVM_ACPI_H
 

@@ -6,17 +6,9 @@
 #include "device_table.h"
 #include "pci.h"
 
-/* PCI 3.0 §3.2.2.3.2: CONFIG_ADDRESS at 0xCF8, CONFIG_DATA at 0xCFC. */
-#define PCI_CONFIG_ADDRESS_PORT 0xcf8
-#define PCI_CONFIG_DATA_PORT	0xcfc
 #define PCI_CONFIG_ENABLE	0x80000000u
 #define PCI_CONFIG_ADDRESS_MASK 0x80fffffcu /* bits 30:24 reserved, 1:0 zero */
 #define PCI_SLOTS		32
-
-/* The I/O window starts above the ISA/legacy ports (0xCF8 included) and
- * the memory window is the guest's MMIO hole (vm.h memory map). */
-#define PCI_IO_WINDOW_START 0xc000u
-#define PCI_IO_WINDOW_END   0x10000u
 
 /* Host bridge identity: Red Hat's "QEMU PCIe host bridge" ID, which no
  * Linux driver or quirk claims; the class is what Linux's conf1 sanity

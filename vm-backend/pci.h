@@ -19,6 +19,18 @@
 
 #include "vm.h"
 
+/* PCI 3.0 §3.2.2.3.2: CONFIG_ADDRESS at 0xCF8, CONFIG_DATA at 0xCFC. */
+#define PCI_CONFIG_ADDRESS_PORT 0xcf8
+#define PCI_CONFIG_DATA_PORT	0xcfc
+#define PCI_CONFIG_PORTS	8
+
+/* The windows the host bridge forwards to bus 0 (firmware-style BAR
+ * addresses come from them; the ACPI _CRS of the root bridge names them):
+ * I/O above the ISA/legacy ports (0xCF8 included), memory in the guest's
+ * MMIO hole (vm.h memory map). */
+#define PCI_IO_WINDOW_START 0xc000u
+#define PCI_IO_WINDOW_END   0x10000u
+
 #define PCI_CFG_BYTES 256  /* conventional config space */
 #define PCI_CAP_START 0x40 /* first byte after the type 0 header */
 #define PCI_BARS      6

@@ -16,7 +16,7 @@ check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 	ok $? "$d"
 }
 
-echo "1..23"
+echo "1..25"
 for f in "$isovm" "$kernel" "$initrd"; do
 	if [ ! -e "$f" ]; then
 		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
@@ -83,6 +83,10 @@ check "ready: event times increase" \
 	awk 'NR > 1 && $1 < prev { exit 1 } { prev = $1 }' "$tmp/ready.ev"
 check "ready: the kernel got isovm's parameters and the user's" \
 	grep -q 'Command line: reboot=t .* console=ttyS0 -- ready' "$tmp/ready.con"
+check "ready: the PCI root bridge's windows come from its ACPI _CRS" \
+	grep -q 'root bus resource \[mem 0xc0000000-0xfbffffff window\]' "$tmp/ready.con"
+check "ready: no ACPI table complaint (checksum, _CRS bus range)" \
+	test -z "$(grep -e 'Incorrect checksum' -e 'bus range in _CRS' "$tmp/ready.con")"
 
 boot ready3 3 --cmdline 'console=ttyS0 -- ready 3'
 check "ready 3: EXIT 3 event" grep -q ' EXIT 3$' "$tmp/ready3.ev"

@@ -22,6 +22,7 @@
 #include "bzimage.h"
 #include "cpuid.h"
 #include "guest_mem.h"
+#include "pci.h"
 #include "zero_page.h"
 
 #define MIB	    (1ull << 20)
@@ -355,11 +356,56 @@ static void test_cmdline(void **state)
 	free(s);
 }
 
+/* The root bridge's _CRS in the DSDT: walk its resource descriptors
+ * (ACPI 6.4 6.4) to the End Tag, which must close the buffer exactly, and
+ * check the bus range and the windows pci.c assigns BARs from. */
+static void check_dsdt_crs(const uint8_t *dsdt, uint32_t len)
+{
+	const uint8_t *end = dsdt + len, *crs = NULL, *r;
+	unsigned int seen = 0;
+	uint32_t buf_len;
+
+	for (const uint8_t *p = dsdt + 36; p + 4 <= end && !crs; p++)
+		if (!memcmp(p, "_CRS", 4))
+			crs = p + 4;
+	assert_non_null(crs);
+	/* BufferOp, two-byte PkgLength, BufferSize as a ByteConst. */
+	assert_int_equal(crs[0], 0x11);
+	assert_int_equal(crs[1] >> 6, 1);
+	assert_int_equal(crs[3], 0x0a);
+	buf_len = crs[4];
+	r = crs + 5;
+	assert_true(r + buf_len <= end);
+	assert_int_equal(((crs[1] & 0xf) | (crs[2] << 4)), 2 + 2 + buf_len);
+	while (r[0] != 0x79) {
+		size_t n = r[0] & 0x80 ? 3u + bzimage_get(r, 1, 2) : 1u + (r[0] & 7);
+
+		assert_true(r + n + 2 <= crs + 5 + buf_len);
+		if (r[0] == 0x88 && r[3] == 2) { /* bus numbers 0..0 */
+			assert_int_equal(bzimage_get(r, 8, 2), 0);
+			assert_int_equal(bzimage_get(r, 10, 2), 0);
+			seen |= 1;
+		} else if (r[0] == 0x88 && r[3] == 1) { /* I/O window */
+			assert_int_equal(bzimage_get(r, 8, 2), PCI_IO_WINDOW_START);
+			assert_int_equal(bzimage_get(r, 10, 2), PCI_IO_WINDOW_END - 1);
+			seen |= 2;
+		} else if (r[0] == 0x87 && r[3] == 0) { /* memory window */
+			assert_int_equal(bzimage_get(r, 10, 4), VM_MMIO_START);
+			assert_int_equal(bzimage_get(r, 14, 4), VM_MMIO_END);
+			seen |= 4;
+		}
+		r += n;
+	}
+	assert_ptr_equal(r + 2, crs + 5 + buf_len);
+	assert_int_equal(seen, 7);
+}
+
 static void test_acpi(void **state)
 {
 	cleanup_free uint8_t *buf = calloc(1, ACPI_TABLES_BYTES);
 	const uint64_t gpa = ACPI_TABLES_ADDR;
-	uint64_t rsdp, xsdt, madt;
+	uint64_t rsdp, xsdt, madt, dsdt;
+	uint64_t start[4], len[4];
 	uint8_t *m;
 
 	(void)state;
@@ -370,19 +416,34 @@ static void test_acpi(void **state)
 	assert_int_equal(acpi_checksum(buf + (rsdp - gpa), 36), 0);
 	xsdt = get64(buf + (rsdp - gpa), 24);
 	assert_memory_equal(buf + (xsdt - gpa), "XSDT", 4);
-	assert_int_equal(acpi_checksum(buf + (xsdt - gpa), bzimage_get(buf + (xsdt - gpa), 4, 4)),
-			 0);
-	/* Every table the XSDT lists has a valid checksum; find the MADT. */
-	madt = 0;
+	/* The XSDT, the two tables it lists and the DSDT the FADT points to:
+	 * valid checksums, no two overlapping; find the MADT and the DSDT. */
+	madt = dsdt = 0;
+	start[0] = xsdt;
 	for (unsigned int i = 0; i < 2; i++) {
 		uint64_t t = get64(buf + (xsdt - gpa), 36 + 8 * i);
 		const uint8_t *p = buf + (t - gpa);
 
-		assert_int_equal(acpi_checksum(p, bzimage_get(p, 4, 4)), 0);
+		start[1 + i] = t;
 		if (!memcmp(p, "APIC", 4))
 			madt = t;
+		if (!memcmp(p, "FACP", 4))
+			dsdt = get64(p, 140); /* X_DSDT */
 	}
 	assert_int_not_equal(madt, 0);
+	assert_int_not_equal(dsdt, 0);
+	start[3] = dsdt;
+	for (unsigned int i = 0; i < 4; i++) {
+		const uint8_t *p = buf + (start[i] - gpa);
+
+		len[i] = bzimage_get(p, 4, 4);
+		assert_int_equal(acpi_checksum(p, len[i]), 0);
+		assert_true(start[i] + len[i] <= gpa + ACPI_TABLES_BYTES);
+		for (unsigned int j = 0; j < i; j++)
+			assert_true(start[i] >= start[j] + len[j] || start[j] >= start[i] + len[i]);
+	}
+	assert_memory_equal(buf + (dsdt - gpa), "DSDT", 4);
+	check_dsdt_crs(buf + (dsdt - gpa), (uint32_t)len[3]);
 	m = buf + (madt - gpa);
 	/* 4 enabled local APICs with ids 0..3, then the IOAPIC. */
 	assert_int_equal(bzimage_get(m, 4, 4), 36 + 8 + 4 * 8 + 12);
