@@ -35,22 +35,34 @@
 #define PTE_PS	0x80ull
 #define PAGE_2M (1ull << 21)
 
+/* Open `path` (the `what` input) read-only; it must be a regular file. */
+static int open_regular(const char *what, const char *path, int *fd, uint64_t *size,
+			struct iso_err *err)
+{
+	struct stat st;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return iso_err_set(err, -errno, "%s %s", what, path);
+	if (fstat(*fd, &st) < 0)
+		return iso_err_set(err, -errno, "%s %s: fstat", what, path);
+	if (!S_ISREG(st.st_mode))
+		return iso_err_input(err, -EINVAL, "%s %s: not a regular file", what, path);
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
 int boot_linux_open(struct boot_image *img, const char *kernel_path, const char *initrd_path,
 		    struct iso_err *err)
 {
-	struct stat st;
 	ssize_t n;
+	int r;
 
 	memset(img, 0, sizeof(*img));
 	img->initrd_fd = -1;
-	img->kernel_fd = open(kernel_path, O_RDONLY | O_CLOEXEC);
-	if (img->kernel_fd < 0)
-		return iso_err_set(err, -errno, "kernel %s", kernel_path);
-	if (fstat(img->kernel_fd, &st) < 0)
-		return iso_err_set(err, -errno, "kernel %s: fstat", kernel_path);
-	if (!S_ISREG(st.st_mode))
-		return iso_err_input(err, -EINVAL, "kernel %s: not a regular file", kernel_path);
-	img->kernel_file_size = (uint64_t)st.st_size;
+	r = open_regular("kernel", kernel_path, &img->kernel_fd, &img->kernel_file_size, err);
+	if (r < 0)
+		return r;
 	n = pread(img->kernel_fd, img->head, sizeof(img->head), 0);
 	if (n < 0)
 		return iso_err_set(err, -errno, "kernel %s: read header", kernel_path);
@@ -58,15 +70,7 @@ int boot_linux_open(struct boot_image *img, const char *kernel_path, const char 
 		return iso_err_wrap(err, "kernel %s", kernel_path);
 	if (!initrd_path)
 		return 0;
-	img->initrd_fd = open(initrd_path, O_RDONLY | O_CLOEXEC);
-	if (img->initrd_fd < 0)
-		return iso_err_set(err, -errno, "initrd %s", initrd_path);
-	if (fstat(img->initrd_fd, &st) < 0)
-		return iso_err_set(err, -errno, "initrd %s: fstat", initrd_path);
-	if (!S_ISREG(st.st_mode))
-		return iso_err_input(err, -EINVAL, "initrd %s: not a regular file", initrd_path);
-	img->initrd_size = (uint64_t)st.st_size;
-	return 0;
+	return open_regular("initrd", initrd_path, &img->initrd_fd, &img->initrd_size, err);
 }
 
 void boot_linux_close(struct boot_image *img)

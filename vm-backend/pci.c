@@ -238,32 +238,33 @@ static void addr_write(void *opaque, uint64_t offset, const void *data, uint32_t
 	pthread_mutex_unlock(&host->lock);
 }
 
-static void data_read(void *opaque, uint64_t offset, void *data, uint32_t len)
+/* CONFIG_DATA: read into `out` or write `in`, the register that
+ * CONFIG_ADDRESS selects; reads of no device see all ones (master abort). */
+static void data_access(struct pci_host *host, uint64_t offset, uint32_t len, void *out,
+			const void *in)
 {
-	struct pci_host *host = opaque;
 	struct pci_dev *dev;
 	uint32_t reg;
 
 	pthread_mutex_lock(&host->lock);
 	dev = host_target(host, offset, len, &reg);
-	if (dev)
-		memcpy(data, dev->cfg + reg, len);
-	else
-		memset(data, 0xff, len); /* no device: master abort */
+	if (dev && in)
+		cfg_apply_write(dev, reg, in, len);
+	else if (dev)
+		memcpy(out, dev->cfg + reg, len);
+	else if (out)
+		memset(out, 0xff, len);
 	pthread_mutex_unlock(&host->lock);
+}
+
+static void data_read(void *opaque, uint64_t offset, void *data, uint32_t len)
+{
+	data_access(opaque, offset, len, data, NULL);
 }
 
 static void data_write(void *opaque, uint64_t offset, const void *data, uint32_t len)
 {
-	struct pci_host *host = opaque;
-	struct pci_dev *dev;
-	uint32_t reg;
-
-	pthread_mutex_lock(&host->lock);
-	dev = host_target(host, offset, len, &reg);
-	if (dev)
-		cfg_apply_write(dev, reg, data, len);
-	pthread_mutex_unlock(&host->lock);
+	data_access(opaque, offset, len, NULL, data);
 }
 
 static const struct bus_ops pci_addr_ops = {.read = addr_read, .write = addr_write};

@@ -166,6 +166,13 @@ int vcpu_set_entry(struct vcpu *v, const struct vcpu_entry *e, struct iso_err *e
 	return r < 0 ? r : 0;
 }
 
+/* Exits that end the guest without an EXIT message. */
+static const char *const vcpu_stop_names[] = {
+	[KVM_EXIT_SHUTDOWN] = "shutdown (triple fault: how it reboots with reboot=t)",
+	[KVM_EXIT_SYSTEM_EVENT] = "system event (reset or power-off)",
+	[KVM_EXIT_HLT] = "halted",
+};
+
 /* Handle one exit. Returns false when the loop should end. */
 static bool vcpu_handle_exit(struct vcpu *v)
 {
@@ -197,16 +204,10 @@ static bool vcpu_handle_exit(struct vcpu *v)
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_SHUTDOWN:
-		/* Triple fault: how the guest reboots with reboot=t. */
-		vm_log(v->vm, "vcpu %u: shutdown (triple fault / reset)", v->index);
-		vm_request_stop(v->vm, ISOVM_EXIT_NO_EXIT);
-		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
-		vm_log(v->vm, "vcpu %u: system event %u", v->index, run->system_event.type);
-		vm_request_stop(v->vm, ISOVM_EXIT_NO_EXIT);
-		return false;
 	case KVM_EXIT_HLT:
-		vm_log(v->vm, "vcpu %u: halted", v->index);
+		vm_log(v->vm, "vcpu %u: guest stopped: %s", v->index,
+		       vcpu_stop_names[run->exit_reason]);
 		vm_request_stop(v->vm, ISOVM_EXIT_NO_EXIT);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:

@@ -63,6 +63,24 @@ static void net_config_read(void *dev, uint32_t off, void *data, uint32_t len)
 	memcpy(data, (uint8_t *)&net->config + off, len);
 }
 
+enum { NET_RING_DONE, NET_RING_AGAIN, NET_RING_GOT };
+
+/* What a queue loop does after a ring operation that returned `r`: a
+ * broken ring breaks the device (done); an empty one (0) re-enables the
+ * driver's notifications and is looked at again if buffers arrived
+ * meanwhile (again), else the loop waits for the next notification
+ * (done); > 0: it got one. */
+static int net_ring_next(struct virtio_net *net, struct virtq *q, int r, const struct iso_err *err)
+{
+	if (r < 0) {
+		virtio_pci_fail(net->vp, err);
+		return NET_RING_DONE;
+	}
+	if (r == 0)
+		return virtq_enable_notify(q) ? NET_RING_AGAIN : NET_RING_DONE;
+	return NET_RING_GOT;
+}
+
 /* Move backend frames into the rx queue until the backend is empty or the
  * driver runs out of buffers; the frame that did not fit waits for the
  * driver's next rx notification. The backend fd is edge-triggered, so
@@ -90,17 +108,11 @@ static void net_rx_drain(struct virtio_net *net)
 		}
 		r = virtio_net_frame_rx(q, mem, net->rx_frame, net->rx_len, net->hdr_len,
 					net->mergeable, net->rx_scratch, &err);
-		if (r < 0) {
-			virtio_pci_fail(net->vp, &err);
+		r = net_ring_next(net, q, r, &err);
+		if (r == NET_RING_AGAIN)
+			continue;
+		if (r == NET_RING_DONE)
 			break;
-		}
-		if (r == 0) {
-			/* No room: wait for the driver's notification, unless
-			 * it added buffers since we looked. */
-			if (virtq_enable_notify(q))
-				continue;
-			break;
-		}
 		net->rx_len = 0;
 		if (++delivered % VIRTIO_NET_IRQ_RUN == 0)
 			virtio_pci_queue_done(net->vp, VIRTIO_NET_RXQ);
@@ -117,17 +129,12 @@ static void net_tx(struct virtio_net *net)
 	struct iso_err err = {0};
 
 	for (;;) {
-		int r = virtq_pop(q, mem, &net->tx_chain, &err);
+		int r = net_ring_next(net, q, virtq_pop(q, mem, &net->tx_chain, &err), &err);
 
-		if (r < 0) {
-			virtio_pci_fail(net->vp, &err);
+		if (r == NET_RING_AGAIN)
+			continue;
+		if (r == NET_RING_DONE)
 			break;
-		}
-		if (r == 0) {
-			if (virtq_enable_notify(q))
-				continue;
-			break;
-		}
 		r = virtio_net_frame_tx(&net->tx_chain, net->hdr_len, net->features, &net->tx_hdr,
 					net->tx_iov, &err);
 		if (r < 0)

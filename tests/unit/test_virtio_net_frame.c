@@ -13,19 +13,13 @@
 #include <cmocka.h>
 
 #include "virtio_net_frame.h"
-
-#define MEM_BYTES  (1u << 20)
-#define QSIZE	   8
-#define DESC_GPA   0x1000
-#define AVAIL_GPA  0x2000
-#define USED_GPA   0x3000
-#define BUFFER_GPA 0x10000
+#include "virtq_ring.h"
 
 #define TSO_FEATURES                                                                               \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_CSUM) |                          \
 	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4))
 
-struct fixture {
+struct fixture { /* mem first: ring_teardown() */
 	struct guest_mem mem;
 	struct virtq q;
 	struct virtq_chain c[2];
@@ -35,52 +29,16 @@ struct fixture {
 	struct iso_err err;
 };
 
-static void set_desc(struct fixture *f, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
-		     uint16_t next)
-{
-	struct virtq_desc *d = (struct virtq_desc *)(f->mem.host + DESC_GPA) + i;
-
-	*d = (struct virtq_desc){.addr = addr, .len = len, .flags = flags, .next = next};
-}
-
-static void offer(struct fixture *f, uint16_t head)
-{
-	struct virtq_avail *a = (struct virtq_avail *)(f->mem.host + AVAIL_GPA);
-
-	a->ring[a->idx % QSIZE] = head;
-	a->idx++;
-}
-
-static struct virtq_used *used(struct fixture *f)
-{
-	return (struct virtq_used *)(f->mem.host + USED_GPA);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->mem.host = aligned_alloc(4096, MEM_BYTES);
-	assert_non_null(f->mem.host);
-	memset(f->mem.host, 0, MEM_BYTES);
-	f->mem.size = MEM_BYTES;
-	f->q = (struct virtq){
-		.size = QSIZE, .desc_gpa = DESC_GPA, .avail_gpa = AVAIL_GPA, .used_gpa = USED_GPA};
-	assert_int_equal(virtq_start(&f->q, &f->mem, &f->err), 0);
+	ring_setup(&f->mem, &f->q);
 	/* A backend frame: header asking nothing, then 100 bytes 0..99. */
 	for (unsigned int i = 0; i < 100; i++)
 		f->frame[VIRTIO_NET_HDR_LEN + i] = (uint8_t)i;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	free(f->mem.host);
-	free(f);
 	return 0;
 }
 
@@ -92,9 +50,9 @@ static void pop_tx(struct fixture *f, const struct virtio_net_hdr *h, uint16_t f
 
 	memcpy(buf, h, sizeof(*h));
 	memset(buf + sizeof(*h), 0xab, 60);
-	set_desc(f, 0, BUFFER_GPA, 5, VIRTQ_DESC_F_NEXT, 1);
-	set_desc(f, 1, BUFFER_GPA + 5, sizeof(*h) - 5 + 60, flags2, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 5, VIRTQ_DESC_F_NEXT, 1);
+	ring_set_desc(&f->mem, 1, BUFFER_GPA + 5, sizeof(*h) - 5 + 60, flags2, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c[0], &f->err), 1);
 }
 
@@ -211,8 +169,8 @@ static void test_tx_wrong_direction_and_short(void **state)
 	pop_tx(f, &h, VIRTQ_DESC_F_WRITE);
 	assert_int_equal(virtio_net_frame_tx(&f->c[0], 12, 0, &f->hdr, f->iov, &f->err), -EINVAL);
 	/* Header but no Ethernet header. */
-	set_desc(f, 2, BUFFER_GPA, 12 + 13, 0, 0);
-	offer(f, 2);
+	ring_set_desc(&f->mem, 2, BUFFER_GPA, 12 + 13, 0, 0);
+	ring_offer(&f->mem, 2);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c[0], &f->err), 1);
 	assert_int_equal(virtio_net_frame_tx(&f->c[0], 12, 0, &f->hdr, f->iov, &f->err), -EINVAL);
 }
@@ -221,8 +179,8 @@ static void test_tx_oversized(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 12 + VIRTIO_NET_FRAME_MAX + 1, 0, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 12 + VIRTIO_NET_FRAME_MAX + 1, 0, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c[0], &f->err), 1);
 	assert_int_equal(virtio_net_frame_tx(&f->c[0], 12, 0, &f->hdr, f->iov, &f->err), -EMSGSIZE);
 }
@@ -234,14 +192,14 @@ static void test_rx_one_chain(void **state)
 	struct virtio_net_hdr got;
 
 	f->frame[0] = VIRTIO_NET_HDR_F_DATA_VALID;
-	set_desc(f, 3, BUFFER_GPA, 2048, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 3);
+	ring_set_desc(&f->mem, 3, BUFFER_GPA, 2048, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 3);
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 12, false,
 					     f->c, &f->err),
 			 1);
-	assert_int_equal(used(f)->idx, 1);
-	assert_int_equal(used(f)->ring[0].id, 3);
-	assert_int_equal(used(f)->ring[0].len, 112);
+	assert_int_equal(ring_used(&f->mem)->idx, 1);
+	assert_int_equal(ring_used(&f->mem)->ring[0].id, 3);
+	assert_int_equal(ring_used(&f->mem)->ring[0].len, 112);
 	memcpy(&got, buf, sizeof(got));
 	assert_int_equal(got.flags, VIRTIO_NET_HDR_F_DATA_VALID);
 	assert_int_equal(le16toh(got.num_buffers), 1);
@@ -253,12 +211,12 @@ static void test_rx_legacy_header(void **state)
 	struct fixture *f = *state;
 	uint8_t *buf = f->mem.host + BUFFER_GPA;
 
-	set_desc(f, 0, BUFFER_GPA, 2048, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 2048, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 10, false,
 					     f->c, &f->err),
 			 1);
-	assert_int_equal(used(f)->ring[0].len, 110);
+	assert_int_equal(ring_used(&f->mem)->ring[0].len, 110);
 	assert_memory_equal(buf + 10, f->frame + 12, 100);
 }
 
@@ -270,16 +228,16 @@ static void test_rx_mergeable(void **state)
 	struct virtio_net_hdr got;
 
 	for (uint16_t i = 0; i < 3; i++) {
-		set_desc(f, i, BUFFER_GPA + 100 * i, 40, VIRTQ_DESC_F_WRITE, 0);
-		offer(f, i);
+		ring_set_desc(&f->mem, i, BUFFER_GPA + 100 * i, 40, VIRTQ_DESC_F_WRITE, 0);
+		ring_offer(&f->mem, i);
 	}
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 12, true,
 					     f->c, &f->err),
 			 1);
-	assert_int_equal(used(f)->idx, 3);
-	assert_int_equal(used(f)->ring[0].len, 40);
-	assert_int_equal(used(f)->ring[1].len, 40);
-	assert_int_equal(used(f)->ring[2].len, 32);
+	assert_int_equal(ring_used(&f->mem)->idx, 3);
+	assert_int_equal(ring_used(&f->mem)->ring[0].len, 40);
+	assert_int_equal(ring_used(&f->mem)->ring[1].len, 40);
+	assert_int_equal(ring_used(&f->mem)->ring[2].len, 32);
 	memcpy(&got, buf, sizeof(got));
 	assert_int_equal(le16toh(got.num_buffers), 3);
 	assert_memory_equal(buf + 12, f->frame + 12, 28);
@@ -292,20 +250,20 @@ static void test_rx_mergeable_no_room(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 40, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 40, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 12, true,
 					     f->c, &f->err),
 			 0);
-	assert_int_equal(used(f)->idx, 0);
+	assert_int_equal(ring_used(&f->mem)->idx, 0);
 	assert_true(virtq_has_avail(&f->q));
-	set_desc(f, 1, BUFFER_GPA + 100, 100, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 1);
+	ring_set_desc(&f->mem, 1, BUFFER_GPA + 100, 100, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 1);
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 12, true,
 					     f->c, &f->err),
 			 1);
-	assert_int_equal(used(f)->idx, 2);
-	assert_int_equal(used(f)->ring[0].id, 0);
+	assert_int_equal(ring_used(&f->mem)->idx, 2);
+	assert_int_equal(ring_used(&f->mem)->ring[0].id, 0);
 }
 
 /* Without mergeable buffers a frame larger than the chain is dropped and
@@ -314,12 +272,12 @@ static void test_rx_too_big_dropped(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 64, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 64, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 12, false,
 					     f->c, &f->err),
 			 1);
-	assert_int_equal(used(f)->idx, 0);
+	assert_int_equal(ring_used(&f->mem)->idx, 0);
 	assert_true(virtq_has_avail(&f->q));
 }
 
@@ -327,8 +285,8 @@ static void test_rx_readable_buffer(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 2048, 0, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 2048, 0, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtio_net_frame_rx(&f->q, &f->mem, f->frame, sizeof(f->frame), 12, true,
 					     f->c, &f->err),
 			 -EINVAL);
@@ -346,7 +304,7 @@ static void test_rx_empty_queue(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, ring_teardown)
 		T(test_hdr_len),
 		T(test_tx_split_header),
 		T(test_tx_legacy_header),

@@ -10,75 +10,22 @@
 
 #include <cmocka.h>
 
-#include "virtqueue.h"
+#include "virtq_ring.h"
 
-#define MEM_BYTES  (1u << 20)
-#define QSIZE	   8
-#define DESC_GPA   0x1000
-#define AVAIL_GPA  0x2000
-#define USED_GPA   0x3000
-#define BUFFER_GPA 0x10000
-
-struct fixture {
+struct fixture { /* mem first: ring_teardown() */
 	struct guest_mem mem;
 	struct virtq q;
 	struct virtq_chain c;
 	struct iso_err err;
 };
 
-static struct virtq_desc *desc_at(struct fixture *f, uint16_t i)
-{
-	return (struct virtq_desc *)(f->mem.host + DESC_GPA) + i;
-}
-
-static struct virtq_avail *avail(struct fixture *f)
-{
-	return (struct virtq_avail *)(f->mem.host + AVAIL_GPA);
-}
-
-static struct virtq_used *used(struct fixture *f)
-{
-	return (struct virtq_used *)(f->mem.host + USED_GPA);
-}
-
-static void set_desc(struct fixture *f, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
-		     uint16_t next)
-{
-	*desc_at(f, i) =
-		(struct virtq_desc){.addr = addr, .len = len, .flags = flags, .next = next};
-}
-
-/* Make chain `head` available as the driver would. */
-static void offer(struct fixture *f, uint16_t head)
-{
-	struct virtq_avail *a = avail(f);
-
-	a->ring[a->idx % QSIZE] = head;
-	a->idx++;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->mem.host = aligned_alloc(4096, MEM_BYTES);
-	assert_non_null(f->mem.host);
-	memset(f->mem.host, 0, MEM_BYTES);
-	f->mem.size = MEM_BYTES;
-	f->q = (struct virtq){
-		.size = QSIZE, .desc_gpa = DESC_GPA, .avail_gpa = AVAIL_GPA, .used_gpa = USED_GPA};
-	assert_int_equal(virtq_start(&f->q, &f->mem, &f->err), 0);
+	ring_setup(&f->mem, &f->q);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	free(f->mem.host);
-	free(f);
 	return 0;
 }
 
@@ -86,12 +33,12 @@ static void test_good_chain_and_push(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 10, VIRTQ_DESC_F_NEXT, 3);
-	set_desc(f, 3, BUFFER_GPA + 100, 20, VIRTQ_DESC_F_NEXT, 5);
-	set_desc(f, 5, BUFFER_GPA + 200, 30, VIRTQ_DESC_F_WRITE, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 10, VIRTQ_DESC_F_NEXT, 3);
+	ring_set_desc(&f->mem, 3, BUFFER_GPA + 100, 20, VIRTQ_DESC_F_NEXT, 5);
+	ring_set_desc(&f->mem, 5, BUFFER_GPA + 200, 30, VIRTQ_DESC_F_WRITE, 0);
 	assert_false(virtq_has_avail(&f->q));
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 0);
-	offer(f, 0);
+	ring_offer(&f->mem, 0);
 	assert_true(virtq_has_avail(&f->q));
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 	assert_int_equal(f->c.head, 0);
@@ -104,17 +51,17 @@ static void test_good_chain_and_push(void **state)
 	assert_false(virtq_has_avail(&f->q));
 
 	virtq_push(&f->q, f->c.head, 17);
-	assert_int_equal(used(f)->idx, 1);
-	assert_int_equal(used(f)->ring[0].id, 0);
-	assert_int_equal(used(f)->ring[0].len, 17);
+	assert_int_equal(ring_used(&f->mem)->idx, 1);
+	assert_int_equal(ring_used(&f->mem)->ring[0].id, 0);
+	assert_int_equal(ring_used(&f->mem)->ring[0].len, 17);
 }
 
 static void test_buffer_outside_memory(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, MEM_BYTES - 10, 11, 0, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, MEM_BYTES - 10, 11, 0, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EFAULT);
 	assert_non_null(strstr(f->err.msg, "outside guest memory"));
 }
@@ -124,8 +71,8 @@ static void test_buffer_addr_len_overflow(void **state)
 	struct fixture *f = *state;
 
 	/* addr + len wraps to a small, in-range value. */
-	set_desc(f, 0, UINT64_MAX - 5, 0x100, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, UINT64_MAX - 5, 0x100, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EFAULT);
 }
 
@@ -133,8 +80,8 @@ static void test_buffer_at_end_of_memory_ok(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, MEM_BYTES - 10, 10, 0, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, MEM_BYTES - 10, 10, 0, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 }
 
@@ -142,9 +89,9 @@ static void test_looping_chain(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 1);
-	set_desc(f, 1, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 1);
+	ring_set_desc(&f->mem, 1, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -ELOOP);
 }
 
@@ -152,8 +99,8 @@ static void test_self_loop(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 2, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 2);
-	offer(f, 2);
+	ring_set_desc(&f->mem, 2, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 2);
+	ring_offer(&f->mem, 2);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -ELOOP);
 }
 
@@ -163,13 +110,14 @@ static void test_chain_length_bound(void **state)
 	struct fixture *f = *state;
 
 	for (uint16_t i = 0; i < QSIZE; i++)
-		set_desc(f, i, BUFFER_GPA, 4, i + 1 < QSIZE ? VIRTQ_DESC_F_NEXT : 0, i + 1);
-	offer(f, 0);
+		ring_set_desc(&f->mem, i, BUFFER_GPA, 4, i + 1 < QSIZE ? VIRTQ_DESC_F_NEXT : 0,
+			      i + 1);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 	assert_int_equal(f->c.n_out, QSIZE);
 
-	set_desc(f, QSIZE - 1, BUFFER_GPA, 4, VIRTQ_DESC_F_NEXT, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, QSIZE - 1, BUFFER_GPA, 4, VIRTQ_DESC_F_NEXT, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -ELOOP);
 }
 
@@ -177,7 +125,7 @@ static void test_head_out_of_range(void **state)
 {
 	struct fixture *f = *state;
 
-	offer(f, QSIZE);
+	ring_offer(&f->mem, QSIZE);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EINVAL);
 }
 
@@ -185,8 +133,8 @@ static void test_next_out_of_range(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 0xffff);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 1, VIRTQ_DESC_F_NEXT, 0xffff);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EINVAL);
 }
 
@@ -194,8 +142,8 @@ static void test_avail_idx_too_far_ahead(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 1, 0, 0);
-	avail(f)->idx = QSIZE + 1;
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 1, 0, 0);
+	ring_avail(&f->mem)->idx = QSIZE + 1;
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EINVAL);
 }
 
@@ -204,9 +152,9 @@ static void test_wrong_direction(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
-	set_desc(f, 1, BUFFER_GPA, 8, 0, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+	ring_set_desc(&f->mem, 1, BUFFER_GPA, 8, 0, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EINVAL);
 	assert_non_null(strstr(f->err.msg, "readable after writable"));
 }
@@ -215,8 +163,8 @@ static void test_indirect_not_negotiated(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 0, BUFFER_GPA, 16, VIRTQ_DESC_F_INDIRECT, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), -EINVAL);
 }
 
@@ -258,8 +206,8 @@ static void test_unpop_returns_chain(void **state)
 {
 	struct fixture *f = *state;
 
-	set_desc(f, 4, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 4);
+	ring_set_desc(&f->mem, 4, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 4);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 	virtq_unpop(&f->q, 1);
 	/* Unpopping more than was popped is clamped. */
@@ -278,7 +226,7 @@ static void test_interrupt_suppression_flags(void **state)
 	virtq_push(&f->q, 0, 0);
 	assert_true(virtq_needs_interrupt(&f->q));
 	assert_false(virtq_needs_interrupt(&f->q)); /* already signalled */
-	avail(f)->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	ring_avail(&f->mem)->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
 	virtq_push(&f->q, 0, 0);
 	assert_false(virtq_needs_interrupt(&f->q));
 }
@@ -287,8 +235,8 @@ static void test_interrupt_suppression_flags(void **state)
 static void test_interrupt_event_idx(void **state)
 {
 	struct fixture *f = *state;
-	uint16_t *used_event = &avail(f)->ring[QSIZE];
-	uint16_t *avail_event = (uint16_t *)&used(f)->ring[QSIZE];
+	uint16_t *used_event = &ring_avail(&f->mem)->ring[QSIZE];
+	uint16_t *avail_event = (uint16_t *)&ring_used(&f->mem)->ring[QSIZE];
 
 	f->q.event_idx = true;
 	assert_int_equal(virtq_start(&f->q, &f->mem, &f->err), 0);
@@ -301,8 +249,8 @@ static void test_interrupt_event_idx(void **state)
 	virtq_push(&f->q, 0, 0);
 	assert_true(virtq_needs_interrupt(&f->q));
 
-	set_desc(f, 0, BUFFER_GPA, 1, 0, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 1, 0, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 	virtq_enable_notify(&f->q);
 	assert_int_equal(*avail_event, 1);
@@ -313,19 +261,19 @@ static void test_interrupt_event_idx(void **state)
 static void test_enable_notify_while_short(void **state)
 {
 	struct fixture *f = *state;
-	uint16_t *avail_event = (uint16_t *)&used(f)->ring[QSIZE];
+	uint16_t *avail_event = (uint16_t *)&ring_used(&f->mem)->ring[QSIZE];
 
 	f->q.event_idx = true;
 	assert_int_equal(virtq_start(&f->q, &f->mem, &f->err), 0);
-	set_desc(f, 0, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
-	set_desc(f, 1, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
+	ring_set_desc(&f->mem, 1, BUFFER_GPA, 8, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 0);
 	virtq_unpop(&f->q, 1); /* one buffer was not enough */
 	assert_false(virtq_enable_notify(&f->q));
 	assert_int_equal(*avail_event, 1); /* the driver's next add kicks */
-	offer(f, 1);
+	ring_offer(&f->mem, 1);
 	assert_true(virtq_enable_notify(&f->q)); /* added before it saw it */
 }
 
@@ -336,11 +284,11 @@ static void test_chain_copies(void **state)
 
 	memcpy(f->mem.host + BUFFER_GPA, "abc", 3);
 	memcpy(f->mem.host + BUFFER_GPA + 100, "defgh", 5);
-	set_desc(f, 0, BUFFER_GPA, 3, VIRTQ_DESC_F_NEXT, 1);
-	set_desc(f, 1, BUFFER_GPA + 100, 5, VIRTQ_DESC_F_NEXT, 2);
-	set_desc(f, 2, BUFFER_GPA + 200, 2, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 3);
-	set_desc(f, 3, BUFFER_GPA + 300, 4, VIRTQ_DESC_F_WRITE, 0);
-	offer(f, 0);
+	ring_set_desc(&f->mem, 0, BUFFER_GPA, 3, VIRTQ_DESC_F_NEXT, 1);
+	ring_set_desc(&f->mem, 1, BUFFER_GPA + 100, 5, VIRTQ_DESC_F_NEXT, 2);
+	ring_set_desc(&f->mem, 2, BUFFER_GPA + 200, 2, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 3);
+	ring_set_desc(&f->mem, 3, BUFFER_GPA + 300, 4, VIRTQ_DESC_F_WRITE, 0);
+	ring_offer(&f->mem, 0);
 	assert_int_equal(virtq_pop(&f->q, &f->mem, &f->c, &f->err), 1);
 	assert_int_equal(virtq_chain_copy_from(&f->c, 2, out, sizeof(out)), 6);
 	assert_memory_equal(out, "cdefgh", 6);
@@ -354,7 +302,7 @@ static void test_chain_copies(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, ring_teardown)
 		T(test_good_chain_and_push),
 		T(test_buffer_outside_memory),
 		T(test_buffer_addr_len_overflow),
