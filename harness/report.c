@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,49 @@ static void write_figures(const struct report_ctx *ctx, const struct report_doc_
 	ops->table_end(f);
 }
 
+static bool has_workload(const struct results *rs, const char *wl, unsigned min_instances)
+{
+	for (size_t i = 0; i < rs->n_figures; i++)
+		if (rs->figures[i]->instances >= min_instances &&
+		    (!wl || strcmp(rs->figures[i]->workload, wl) == 0))
+			return true;
+	return false;
+}
+
+/* Append `item` to the comma-separated list in buf (truncated to size). */
+static void list_append(char *buf, size_t size, const char *item)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len ? ", " : "", item);
+}
+
+/* What the primary set's configuration asked for but holds no figure of
+ * (a run cut short, or every instance failed): said before any answer. */
+static void write_missing(const struct report_ctx *ctx, const struct report_doc_ops *ops, FILE *f)
+{
+	const struct results *rs = ctx->in[0].rs;
+	const cJSON *wls = cJSON_GetObjectItemCaseSensitive(rs->config, "workloads");
+	const cJSON *dmax = cJSON_GetObjectItemCaseSensitive(rs->config, "density_max");
+	char list[512] = "", text[640];
+	const cJSON *w;
+
+	cJSON_ArrayForEach(w, wls)
+	{
+		if (cJSON_IsString(w) && !has_workload(rs, w->valuestring, 1))
+			list_append(list, sizeof(list), w->valuestring);
+	}
+	if (cJSON_IsNumber(dmax) && dmax->valuedouble > 1 && !has_workload(rs, NULL, 2))
+		list_append(list, sizeof(list), "density");
+	if (!list[0])
+		return;
+	snprintf(text, sizeof(text),
+		 "Configured but without a single figure in this set (the run ended early, or "
+		 "every instance failed; see its log): %s.",
+		 list);
+	ops->banner(f, text);
+}
+
 static int write_doc(const struct report_ctx *ctx, const bool drawn[REPORT_CHART_COUNT],
 		     const struct report_doc_ops *ops, FILE *f, struct iso_err *err)
 {
@@ -118,6 +162,7 @@ static int write_doc(const struct report_ctx *ctx, const bool drawn[REPORT_CHART
 		 "95%% bootstrap interval of the median (harness/stats.h).",
 		 ctx->n_in > 1 ? "s" : "", ctx->in[0].label, ctx->n_in > 1 ? " and others" : "");
 	ops->para(f, text);
+	write_missing(ctx, ops, f);
 
 	ops->heading(f, 1, "The claims of the source texts, answered");
 	for (int c = 0; c < REPORT_CLAIMS; c++) {

@@ -260,10 +260,14 @@ static void claim_network(struct claim *c)
 	say_share(t, ctr, lim);
 	say(t, ".");
 	say_peers(c, F_STREAM, "Gbit/s", "Gbit/s", lim);
-	say_at(t, " Request/response latency p50: native ", c->nat[F_RR_P50], "µs");
-	say_at(t, ", VM ", c->vm[F_RR_P50], "µs");
-	say_at(t, ", container ", c->ctr[F_RR_P50], "µs");
-	say(t, ".");
+	if (isfinite(c->nat[F_RR_P50]) || isfinite(c->vm[F_RR_P50]) || isfinite(c->ctr[F_RR_P50])) {
+		say_at(t, " Request/response latency p50: native ", c->nat[F_RR_P50], "µs");
+		say_at(t, ", VM ", c->vm[F_RR_P50], "µs");
+		say_at(t, ", container ", c->ctr[F_RR_P50], "µs");
+		say(t, ".");
+	} else {
+		say(t, " Request/response latency was not measured.");
+	}
 	if (nat)
 		say(t, " Behind the NAT router (like VMnet#0), %s reaches %.3g Gbit/s.",
 		    nat->backend, nat->summary.median);

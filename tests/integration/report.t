@@ -16,6 +16,7 @@ mkdir "$tmp/run"
 {
 	echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
 	echo '  "command": "bench run", "environment": { "host": "h", "kvm": "emulated", "memory_mib": 24000 },'
+	echo '  "config": { "workloads": ["ready", "mem", "tasks", "net-rr"], "density_max": 4 },'
 	echo '  "skipped": [ { "backend": "crun", "reason": "refuses hybrid cgroups" },'
 	echo '    { "backend": "vm", "workload": "density", "reason": "memory bound" } ], "figures": ['
 	sep=
@@ -40,7 +41,7 @@ mkdir "$tmp/run"
 	echo '] }'
 } >"$tmp/run/results.json"
 
-echo "1..15"
+echo "1..16"
 "$bench" report "$tmp/run" >"$tmp/out" 2>"$tmp/err"
 ok $? "bench report exits 0"
 r="$tmp/run/report"
@@ -60,6 +61,8 @@ grep -q 'A VM adds 3 host tasks.* and runs 58 tasks inside, 40 of them guest ker
 ok $? "claim 3 answered from the figures"
 grep -q 'Not measured: this result set has no net.stream' "$r/report.md"
 ok $? "claim 2 says not measured without network figures"
+grep -q 'Configured but without a single figure in this set .*: mem, net-rr\.$' "$r/report.md"
+ok $? "configured workloads without a figure are named (density has figures)"
 grep -q 'crun (refuses hybrid cgroups);.*vm/density (memory bound)\.' "$r/report.md"
 ok $? "skipped backends and workloads are named"
 grep -q 'no guest kernel\. Peers: runc 2 host tasks\.' "$r/report.md"
@@ -89,6 +92,7 @@ mkdir "$tmp/net"
 	grep -q 'VM, its software NIC (virtio-net) on a TAP: 0.9 Gbit/s (26% of native)' \
 		"$tmp/net/report/report.md" &&
 	grep -q 'native pair 3.5 Gbit/s' "$tmp/net/report/net_throughput.svg" &&
+	grep -q 'Request/response latency was not measured\.' "$tmp/net/report/report.md" &&
 	! grep -q 'emulated KVM' "$tmp/net/report/net_throughput.svg"
 ok $? "one network workload: rows named by backend; the VM's share of the native limit; not emulated, no note"
 "$bench" report "$tmp/absent" >/dev/null 2>"$tmp/err"
