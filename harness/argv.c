@@ -31,12 +31,14 @@ int argv_add(struct argv *a, struct iso_err *err, const char *fmt, ...)
 	char *s;
 	int n;
 
+	if (a->error)
+		return a->error;
 	va_start(ap, fmt);
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return iso_err_set(err, -ENOMEM, "argv: format argument");
-	return argv_push(a, s, err);
+		return a->error = iso_err_set(err, -ENOMEM, "argv: format argument");
+	return a->error = argv_push(a, s, err);
 }
 
 int argv_add_all(struct argv *a, char *const *list, struct iso_err *err)
@@ -75,4 +77,5 @@ void argv_reset(struct argv *a)
 	a->v = NULL;
 	a->len = 0;
 	a->cap = 0;
+	a->error = 0;
 }

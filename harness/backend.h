@@ -51,6 +51,8 @@ struct launch_cmd {
 	char netns[PATH_MAX]; /* enter this network namespace before exec; "" stays */
 };
 
+#define BACKEND_NEEDS_MAX 3
+
 /* Each backend fills what it can; unsupported hooks are NULL. */
 struct backend {
 	const char *name;
@@ -58,11 +60,20 @@ struct backend {
 	const char *summary; /* one line for `bench list` */
 	int peer;	     /* a reference system, not one of the project's own */
 	int uses_net;	     /* can attach to the network lab */
-	/* 0 when this host can run the backend; otherwise a negative errno and
-	 * a one-line reason in `reason` (what is missing or refusing). */
+	/* The program the harness execs (launch_cmd argv[0]): a file of the
+	 * build tree (BENCH_*, relative to the repository) or an absolute
+	 * path (a peer installed from Debian). */
+	const char *program;
+	/* Other files of the build tree it needs (NULL-terminated). */
+	const char *needs[BACKEND_NEEDS_MAX + 1];
+	/* Checks beyond `program` and `needs` (backend_available); NULL:
+	 * none. 0 when this host can run the backend; otherwise a negative
+	 * errno and a one-line reason in `reason`. */
 	int (*available)(const struct bench_ctx *ctx, char *reason, size_t cap);
-	/* Version string for environment.versions ("" when unknown). */
-	void (*version)(const struct bench_ctx *ctx, char *buf, size_t cap);
+	/* Version string for environment.versions ("" when unknown); NULL:
+	 * none. backend_program_version suits programs with --version. */
+	void (*version)(const struct backend *be, const struct bench_ctx *ctx, char *buf,
+			size_t cap);
 	int (*prepare)(struct instance *inst, struct launch_cmd *cmd, struct iso_err *err);
 	/* Undo prepare. NULL when prepare creates nothing outside inst->dir. */
 	void (*cleanup)(struct instance *inst);
@@ -73,6 +84,21 @@ extern const size_t backend_table_count;
 
 /* The backend named `name`, or NULL. */
 const struct backend *backend_find(const char *name);
+
+/* 0 when this host can run `be`: its program is there and executable,
+ * the files it needs are built, and its own `available` check passes;
+ * otherwise a negative errno and a one-line reason (what is missing or
+ * refusing). */
+int backend_available(const struct backend *be, const struct bench_ctx *ctx, char *reason,
+		      size_t cap);
+
+/* The path of be->program into buf. */
+int backend_program(const struct backend *be, const struct bench_ctx *ctx, char *buf, size_t cap,
+		    struct iso_err *err);
+
+/* The first line of `program --version`. */
+void backend_program_version(const struct backend *be, const struct bench_ctx *ctx, char *buf,
+			     size_t cap);
 
 /* Release a launch command's strings. */
 void launch_cmd_reset(struct launch_cmd *cmd);

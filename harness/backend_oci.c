@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -19,70 +18,16 @@
 /* OCI runtime-spec version of the config we write (config.md). */
 #define OCI_VERSION "1.0.2"
 
-static int oci_path(const char *runtime, char *path, size_t cap)
-{
-	const char *dirs[] = {"/usr/sbin", "/usr/bin"};
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, cap, "%s/%s", dirs[i], runtime);
-		if (access(path, X_OK) == 0)
-			return 0;
-	}
-	return -ENOENT;
-}
-
-static int oci_available(const char *runtime, const struct bench_ctx *ctx, char *reason, size_t cap)
-{
-	char path[PATH_MAX];
-
-	if (oci_path(runtime, path, sizeof(path)) < 0) {
-		snprintf(reason, cap, "%s not installed", runtime);
-		return -ENOENT;
-	}
-	if (!bench_ctx_have(ctx, BENCH_ROOTFS "/init", 1)) {
-		snprintf(reason, cap, "%s is not built (make image)", BENCH_ROOTFS);
-		return -ENOENT;
-	}
-	return 0;
-}
-
-static int runc_available(const struct bench_ctx *ctx, char *reason, size_t cap)
-{
-	return oci_available("runc", ctx, reason, cap);
-}
-
+/* crun 1.8 exits with an error on hybrid hosts (v1 controllers with an
+ * empty v2 mount); it runs on pure v1 and v2. */
 static int crun_available(const struct bench_ctx *ctx, char *reason, size_t cap)
 {
-	int r = oci_available("crun", ctx, reason, cap);
-
-	/* crun 1.8 exits with an error on hybrid hosts (v1 controllers with an
-	 * empty v2 mount); it runs on pure v1 and v2. */
-	if (r == 0 && env_cgroup_layout() == ENV_CGROUP_HYBRID) {
+	(void)ctx;
+	if (env_cgroup_layout() == ENV_CGROUP_HYBRID) {
 		snprintf(reason, cap, "crun refuses hybrid cgroup hierarchies (v1 + empty v2)");
 		return -ENOTSUP;
 	}
-	return r;
-}
-
-static void oci_version(const char *runtime, char *buf, size_t cap)
-{
-	char path[PATH_MAX];
-	char *argv[] = {path, "--version", NULL};
-
-	if (oci_path(runtime, path, sizeof(path)) == 0)
-		fsutil_first_line(argv, buf, cap);
-}
-
-static void runc_version(const struct bench_ctx *ctx, char *buf, size_t cap)
-{
-	(void)ctx;
-	oci_version("runc", buf, cap);
-}
-
-static void crun_version(const struct bench_ctx *ctx, char *buf, size_t cap)
-{
-	(void)ctx;
-	oci_version("crun", buf, cap);
+	return 0;
 }
 
 static cJSON *oci_mount(const char *dst, const char *type, const char *opts)
@@ -146,18 +91,18 @@ static cJSON *oci_config(const struct instance *inst, const char *rootfs, int po
 	return c;
 }
 
-static int oci_prepare(const char *runtime, struct instance *inst, struct launch_cmd *cmd,
-		       struct iso_err *err)
+/* The runtime is the backend's program: runc and crun take the same
+ * command line. */
+static int oci_prepare(struct instance *inst, struct launch_cmd *cmd, struct iso_err *err)
 {
-	char prog[PATH_MAX], rootfs[PATH_MAX], bundle[PATH_MAX + 16], file[PATH_MAX + 32];
+	const char *runtime = inst->be->name;
+	char rootfs[PATH_MAX], bundle[PATH_MAX + 16], file[PATH_MAX + 32];
 	char state[PATH_MAX + 16];
 	struct argv *a = &cmd->argv;
 	cJSON *config;
 	char *text;
 	int r;
 
-	if (oci_path(runtime, prog, sizeof(prog)) < 0)
-		return iso_err_input(err, -ENOENT, "%s not installed", runtime);
 	r = bench_ctx_path(inst->ctx, BENCH_ROOTFS, rootfs, sizeof(rootfs), err);
 	if (r == 0)
 		r = backend_net_attach_veth(inst, NULL, err);
@@ -175,41 +120,29 @@ static int oci_prepare(const char *runtime, struct instance *inst, struct launch
 		return iso_err_set(err, -ENOMEM, "%s: config.json", runtime);
 	r = fsutil_write(file, text, err);
 	cJSON_free(text);
-	if (r == 0)
-		r = argv_add(a, err, "%s", prog);
-	if (r == 0)
-		r = argv_add(a, err, "--root=%s", state);
-	if (r == 0)
-		r = argv_add(a, err, "run");
-	if (r == 0)
-		r = argv_add(a, err, "--preserve-fds=1");
-	if (r == 0)
-		r = argv_add(a, err, "--bundle=%s", bundle);
-	if (r == 0)
-		r = argv_add(a, err, "isob-%s-i%u", inst->ctx->rid, inst->id);
+	if (r < 0)
+		return r;
+	argv_add(a, err, "%s", inst->be->program);
+	argv_add(a, err, "--root=%s", state);
+	argv_add(a, err, "run");
+	argv_add(a, err, "--preserve-fds=1");
+	argv_add(a, err, "--bundle=%s", bundle);
+	argv_add(a, err, "isob-%s-i%u", inst->ctx->rid, inst->id);
 	cmd->events = EVENTS_FRAMES;
-	return r;
+	return a->error;
 }
 
-static int runc_prepare(struct instance *inst, struct launch_cmd *cmd, struct iso_err *err)
-{
-	return oci_prepare("runc", inst, cmd, err);
-}
-
-static int crun_prepare(struct instance *inst, struct launch_cmd *cmd, struct iso_err *err)
-{
-	return oci_prepare("crun", inst, cmd, err);
-}
-
+/* Debian's paths of the two runtimes (packages runc, crun). */
 const struct backend backend_runc = {
 	.name = "runc",
 	.kind = BACKEND_CONTAINER,
 	.summary = "runc with a generated OCI bundle, image as read-only root (peer)",
 	.peer = 1,
 	.uses_net = 1,
-	.available = runc_available,
-	.version = runc_version,
-	.prepare = runc_prepare,
+	.program = "/usr/sbin/runc",
+	.needs = {BENCH_ROOTFS "/init"},
+	.version = backend_program_version,
+	.prepare = oci_prepare,
 	.cleanup = backend_net_detach,
 };
 
@@ -219,8 +152,10 @@ const struct backend backend_crun = {
 	.summary = "crun with the same OCI bundle (peer)",
 	.peer = 1,
 	.uses_net = 1,
+	.program = "/usr/bin/crun",
+	.needs = {BENCH_ROOTFS "/init"},
 	.available = crun_available,
-	.version = crun_version,
-	.prepare = crun_prepare,
+	.version = backend_program_version,
+	.prepare = oci_prepare,
 	.cleanup = backend_net_detach,
 };

@@ -15,11 +15,11 @@ int bench_ctx_path(const struct bench_ctx *ctx, const char *rel, char *buf, size
 	return 0;
 }
 
-int bench_ctx_have(const struct bench_ctx *ctx, const char *rel, int exec)
+int bench_ctx_have(const struct bench_ctx *ctx, const char *rel)
 {
 	char path[PATH_MAX];
 
 	if (bench_ctx_path(ctx, rel, path, sizeof(path), NULL) < 0)
 		return 0;
-	return access(path, exec ? X_OK : R_OK) == 0;
+	return access(path, R_OK) == 0;
 }

@@ -38,8 +38,7 @@ struct bench_ctx {
 int bench_ctx_path(const struct bench_ctx *ctx, const char *rel, char *buf, size_t cap,
 		   struct iso_err *err);
 
-/* 1 when "<top>/<rel>" exists and is executable (or a readable file when
- * `exec` is 0). */
-int bench_ctx_have(const struct bench_ctx *ctx, const char *rel, int exec);
+/* 1 when "<top>/<rel>" exists and is readable. */
+int bench_ctx_have(const struct bench_ctx *ctx, const char *rel);
 
 #endif

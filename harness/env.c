@@ -178,7 +178,7 @@ int env_collect(const struct bench_ctx *ctx, bool emulated, cJSON **out, struct 
 
 		buf[0] = '\0';
 		if (be->version)
-			be->version(ctx, buf, sizeof(buf));
+			be->version(be, ctx, buf, sizeof(buf));
 		if (buf[0])
 			cJSON_AddStringToObject(versions, be->name, buf);
 	}

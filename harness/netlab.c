@@ -156,23 +156,6 @@ static void nl_free(struct nl_sock **sk)
 }
 #define cleanup_nl __attribute__((cleanup(nl_free)))
 
-static int link_up(struct nl_sock *sk, const char *name, struct iso_err *err)
-{
-	struct rtnl_link *link = NULL, *change;
-	int r = rtnl_link_get_kernel(sk, 0, name, &link);
-
-	if (r < 0)
-		return iso_err_input(err, -ENODEV, "link %s: %s", name, nl_geterror(r));
-	change = rtnl_link_alloc();
-	rtnl_link_set_flags(change, IFF_UP);
-	r = rtnl_link_change(sk, link, change, 0);
-	rtnl_link_put(change);
-	rtnl_link_put(link);
-	if (r < 0)
-		return iso_err_input(err, -EIO, "link %s up: %s", name, nl_geterror(r));
-	return 0;
-}
-
 static int link_ifindex(struct nl_sock *sk, const char *name, int *ifindex, struct iso_err *err)
 {
 	struct rtnl_link *link = NULL;
@@ -185,6 +168,8 @@ static int link_ifindex(struct nl_sock *sk, const char *name, int *ifindex, stru
 	return 0;
 }
 
+/* Bring link `name` up, enslaved to the link with index `master` unless
+ * that is 0. */
 static int link_master_up(struct nl_sock *sk, const char *name, int master, struct iso_err *err)
 {
 	struct rtnl_link *link = NULL, *change;
@@ -193,14 +178,21 @@ static int link_master_up(struct nl_sock *sk, const char *name, int master, stru
 	if (r < 0)
 		return iso_err_input(err, -ENODEV, "link %s: %s", name, nl_geterror(r));
 	change = rtnl_link_alloc();
-	rtnl_link_set_master(change, master);
+	if (master)
+		rtnl_link_set_master(change, master);
 	rtnl_link_set_flags(change, IFF_UP);
 	r = rtnl_link_change(sk, link, change, 0);
 	rtnl_link_put(change);
 	rtnl_link_put(link);
 	if (r < 0)
-		return iso_err_input(err, -EIO, "enslave %s: %s", name, nl_geterror(r));
+		return iso_err_input(err, -EIO, "link %s up%s: %s", name,
+				     master ? " on the bridge" : "", nl_geterror(r));
 	return 0;
+}
+
+static int link_up(struct nl_sock *sk, const char *name, struct iso_err *err)
+{
+	return link_master_up(sk, name, 0, err);
 }
 
 static int addr_add(struct nl_sock *sk, const char *ifname, const char *cidr, struct iso_err *err)

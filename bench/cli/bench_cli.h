@@ -35,6 +35,12 @@ void session_close(struct bench_ctx *ctx);
 /* Repository root from /proc/self/exe (<top>/build/bench). */
 int session_top(char *top, size_t cap, struct iso_err *err);
 
+/* For a command without arguments: with "--help", print "usage: bench
+ * <cmd>", a blank line and `help`; with any other argument, a usage error.
+ * Returns 1 with the exit status in *status when the command ends here,
+ * 0 when it goes on. */
+int cli_no_args(const char *cmd, int argc, char **argv, const char *help, int *status);
+
 /* Print "bench <cmd>: <msg>" and return BENCH_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

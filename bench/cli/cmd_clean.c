@@ -1,6 +1,5 @@
 /* bench clean: sweep every kernel object left by runs whose owner died. */
 #include <stdio.h>
-#include <string.h>
 
 #include "bench_cli.h"
 #include "sweep.h"
@@ -13,14 +12,12 @@ int cmd_clean(int argc, char **argv)
 	unsigned int total = 0;
 	int r;
 
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		puts("usage: bench clean\n\nRemoves the processes, mounts, network namespaces, "
-		     "links, cgroups and state\ndirectories of every run whose owner is no longer "
-		     "alive (runs in progress\nare left alone).");
-		return BENCH_EXIT_OK;
-	}
-	if (argc > 1)
-		return cli_usage_error("clean", "unexpected argument '%s'", argv[1]);
+	if (cli_no_args("clean", argc, argv,
+			"Removes the processes, mounts, network namespaces, links, cgroups and "
+			"state\ndirectories of every run whose owner is no longer alive (runs in "
+			"progress\nare left alone).",
+			&r))
+		return r;
 	r = sweep_run(&cfg, &st, &err);
 	for (int k = 0; k < SWEEP_KIND_COUNT; k++) {
 		if (st.removed[k])

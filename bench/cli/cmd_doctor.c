@@ -34,14 +34,12 @@ int cmd_doctor(int argc, char **argv)
 	char kvm_why[128];
 	int failed = 0;
 
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		puts("usage: bench doctor\n\nReports KVM (native, emulated or none), the cgroup "
-		     "layout, which perf\ncounters open, and runs the `ready` workload once under "
-		     "every backend\nthis host has, saying why the others are missing.");
-		return BENCH_EXIT_OK;
-	}
-	if (argc > 1)
-		return cli_usage_error("doctor", "unexpected argument '%s'", argv[1]);
+	if (cli_no_args("doctor", argc, argv,
+			"Reports KVM (native, emulated or none), the cgroup layout, which perf\n"
+			"counters open, and runs the `ready` workload once under every backend\n"
+			"this host has, saying why the others are missing.",
+			&failed))
+		return failed;
 	printf("kvm:     %s", env_kvm_name(env_kvm(false)));
 	if (env_kvm_check(kvm_why, sizeof(kvm_why)) < 0)
 		printf(" (%s)", kvm_why);
@@ -63,12 +61,12 @@ int cmd_doctor(int argc, char **argv)
 		char why[ISO_ERR_MSG_MAX] = "", version[128] = "";
 		const char *state = "missing";
 
-		if (be->available(&ctx, why, sizeof(why)) == 0) {
+		if (backend_available(be, &ctx, why, sizeof(why)) == 0) {
 			state = doctor_try(&rn, be, why, sizeof(why)) == 0 ? "runs" : "FAILS";
 			failed |= state[0] == 'F';
 		}
 		if (be->version)
-			be->version(&ctx, version, sizeof(version));
+			be->version(be, &ctx, version, sizeof(version));
 		printf("%-13s %-7s %s%s%s\n", be->name, state, why, version[0] ? " -- " : "",
 		       version);
 	}

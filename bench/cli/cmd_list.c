@@ -1,7 +1,6 @@
 /* bench list: backends (with availability on this host) and workloads. */
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "backend.h"
 #include "bench_cli.h"
@@ -11,14 +10,13 @@ int cmd_list(int argc, char **argv)
 {
 	struct bench_ctx ctx = {0};
 	struct iso_err err = {0};
+	int status;
 
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		puts("usage: bench list\n\nBackends with whether this host can run them (and why "
-		     "not), then the workloads of the suite.");
-		return BENCH_EXIT_OK;
-	}
-	if (argc > 1)
-		return cli_usage_error("list", "unexpected argument '%s'", argv[1]);
+	if (cli_no_args("list", argc, argv,
+			"Backends with whether this host can run them (and why not), then the\n"
+			"workloads of the suite.",
+			&status))
+		return status;
 	if (session_top(ctx.top, sizeof(ctx.top), &err) < 0) {
 		iso_err_print(&err, "bench list");
 		return BENCH_EXIT_FAIL;
@@ -27,7 +25,7 @@ int cmd_list(int argc, char **argv)
 	for (size_t i = 0; i < backend_table_count; i++) {
 		const struct backend *be = backend_table[i];
 		char reason[256] = "";
-		int ok = be->available(&ctx, reason, sizeof(reason)) == 0;
+		int ok = backend_available(be, &ctx, reason, sizeof(reason)) == 0;
 
 		printf("  %-13s %-7s %-5s %s%s%s\n", be->name, be->peer ? "peer" : "project",
 		       ok ? "yes" : "no", be->summary, ok ? "" : " -- ", reason);

@@ -326,7 +326,7 @@ static void filter_available(const struct bench_ctx *ctx, const struct backend *
 	for (size_t i = 0; i < *n; i++) {
 		char reason[256] = "";
 
-		if (bes[i]->available(ctx, reason, sizeof(reason)) == 0)
+		if (backend_available(bes[i], ctx, reason, sizeof(reason)) == 0)
 			bes[kept++] = bes[i];
 		else
 			skip(skipped, bes[i]->name, NULL, reason);

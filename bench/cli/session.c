@@ -30,6 +30,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return BENCH_EXIT_USAGE;
 }
 
+int cli_no_args(const char *cmd, int argc, char **argv, const char *help, int *status)
+{
+	if (argc <= 1)
+		return 0;
+	if (!strcmp(argv[1], "--help")) {
+		printf("usage: bench %s\n\n%s\n", cmd, help);
+		*status = BENCH_EXIT_OK;
+	} else {
+		*status = cli_usage_error(cmd, "unexpected argument '%s'", argv[1]);
+	}
+	return 1;
+}
+
 int session_top(char *top, size_t cap, struct iso_err *err)
 {
 	char exe[PATH_MAX];

@@ -64,8 +64,16 @@ left=$(leftovers "$rid")
 [ -n "$rid" ] && [ -z "$left" ]
 ok $? "nothing of run ${rid:-?} is left (${left:-nothing})"
 
+# No process left in an instance namespace of run $rid (the instance in
+# flight has ended; bench, stopped, has not reaped or removed it yet).
+instances_idle() {
+	for ns in $(ls /run/netns | grep "^isob-$rid-i"); do
+		[ -z "$(ip netns pids "$ns")" ] || return 1
+	done
+}
+
 # sink_fault NAME WHAT: a net-rr run of three repetitions; once the first is
-# saved, stop bench (the instance in flight ends meanwhile), do WHAT to the
+# saved, stop bench, let the instance in flight end, do WHAT to the
 # sink namespace's processes ($1 the namespace), and let the run go on.
 sink_fault() {
 	r="$tmp/$1/results.json"
@@ -74,8 +82,8 @@ sink_fault() {
 	pid=$!
 	await 30 json "$r" '@{fig("native","net-rr","net.rr_p50_us")}'
 	kill -STOP "$pid"
-	sleep 3
 	rid=$(run_id "$tmp/out")
+	await 30 instances_idle
 	$2 "isob-$rid-sink"
 	kill -CONT "$pid"
 	wait "$pid"

@@ -115,30 +115,62 @@ static size_t nskipped(const struct results *rs)
 	return rs->skipped ? (size_t)cJSON_GetArraySize(rs->skipped) : 0;
 }
 
+#define RUN_MAX 4
+/* NULL-terminated lists for run(). */
+#define BACKENDS(...)  ((const struct backend *const[]){__VA_ARGS__, NULL})
+#define WORKLOADS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* Run the loop over a fresh mock `m` and result set `*rs`: `cfg` says how
+ * (reps, warm-up, density, ...; max_failures 2 unless set), `bes` and
+ * `wls` (suite workload names) what. Returns runloop_run's result. */
+static int run(struct runloop_config cfg, const struct backend *const *bes, const char *const *wls,
+	       struct mock *m, struct results **rs, struct iso_err *err)
+{
+	static const struct backend *b[RUN_MAX];
+	static const struct suite_workload *w[RUN_MAX];
+
+	cfg.nbackends = cfg.nworkloads = 0;
+	for (; *bes; bes++) {
+		assert_true(cfg.nbackends < RUN_MAX);
+		b[cfg.nbackends++] = *bes;
+	}
+	for (; *wls; wls++) {
+		assert_true(cfg.nworkloads < RUN_MAX);
+		assert_non_null(w[cfg.nworkloads++] = suite_find(*wls));
+	}
+	cfg.backends = b;
+	cfg.workloads = w;
+	if (!cfg.max_failures)
+		cfg.max_failures = 2;
+	if (!m->ex.ops)
+		mock_init(m);
+	*rs = new_set();
+	return runloop_run(&cfg, &m->ex, *rs, err);
+}
+
+/* The mock ran exactly the instances of `order`. */
+static void assert_log(const struct mock *m, const char *const *order, size_t n)
+{
+	assert_int_equal(m->nlog, n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(m->log[i], order[i]);
+}
+
 static void test_interleaved_with_warmup(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_ctr, &be_vm};
-	const struct suite_workload *wls[] = {suite_find("ready")};
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 3,
-				     .workloads = wls,
-				     .nworkloads = 1,
-				     .reps = 2,
-				     .warmup = 1,
-				     .max_failures = 2};
 	static const char *const order[] = {"native/ready/1w", "ctr/ready/1w",	 "vm/ready/1w",
 					    "ctr/ready/1",     "vm/ready/1",	 "native/ready/1",
 					    "vm/ready/1",      "native/ready/1", "ctr/ready/1"};
-	struct results *rs = new_set();
+	struct results *rs;
 	struct results_figure *f;
-	struct mock m;
+	struct mock m = {0};
 
 	(void)state;
-	mock_init(&m);
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
-	assert_int_equal(m.nlog, 9);
-	for (size_t i = 0; i < 9; i++)
-		assert_string_equal(m.log[i], order[i]);
+	assert_int_equal(run((struct runloop_config){.reps = 2, .warmup = 1},
+			     BACKENDS(&be_native, &be_ctr, &be_vm), WORKLOADS("ready"), &m, &rs,
+			     NULL),
+			 0);
+	assert_log(&m, order, 9);
 	f = results_find(rs, "ctr", "ready", "startup.ready_ms", 1);
 	assert_non_null(f);
 	assert_int_equal(f->n_samples, 2); /* the warm-up is not kept */
@@ -151,49 +183,32 @@ static void test_interleaved_with_warmup(void **state)
 
 static void test_warmup_once(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_ctr};
-	const struct suite_workload *wls[] = {suite_find("ready"), suite_find("tasks")};
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 2,
-				     .workloads = wls,
-				     .nworkloads = 2,
-				     .reps = 1,
-				     .warmup = 2,
-				     .max_failures = 2};
 	static const char *const order[] = {"native/ready/1w", "ctr/ready/1w",	 "ctr/ready/1w",
 					    "native/ready/1w", "native/ready/1", "ctr/ready/1",
 					    "native/tasks/1",  "ctr/tasks/1"};
-	struct results *rs = new_set();
-	struct mock m;
+	struct results *rs;
+	struct mock m = {0};
 
 	(void)state;
-	mock_init(&m);
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
-	assert_int_equal(m.nlog, 8);
-	for (size_t i = 0; i < 8; i++)
-		assert_string_equal(m.log[i], order[i]);
+	assert_int_equal(run((struct runloop_config){.reps = 1, .warmup = 2},
+			     BACKENDS(&be_native, &be_ctr), WORKLOADS("ready", "tasks"), &m, &rs,
+			     NULL),
+			 0);
+	assert_log(&m, order, 8);
 	results_destroy(rs);
 }
 
 static void test_failing_backend_dropped(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_bad};
-	const struct suite_workload *wls[] = {suite_find("ready")};
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 2,
-				     .workloads = wls,
-				     .nworkloads = 1,
-				     .reps = 5,
-				     .warmup = 0,
-				     .max_failures = 2};
-	struct results *rs = new_set();
-	struct mock m;
+	struct results *rs;
+	struct mock m = {0};
 	size_t bad_runs = 0;
 	cJSON *entry;
 
 	(void)state;
-	mock_init(&m);
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
+	assert_int_equal(run((struct runloop_config){.reps = 5}, BACKENDS(&be_native, &be_bad),
+			     WORKLOADS("ready"), &m, &rs, NULL),
+			 0);
 	for (size_t i = 0; i < m.nlog; i++)
 		bad_runs += !strncmp(m.log[i], "bad/", 4);
 	assert_int_equal(bad_runs, 2); /* two failures in a row, then dropped */
@@ -210,20 +225,13 @@ static void test_failing_backend_dropped(void **state)
 
 static void test_network_skip(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_vm};
-	const struct suite_workload *wls[] = {suite_find("net-stream")};
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 2,
-				     .workloads = wls,
-				     .nworkloads = 1,
-				     .reps = 1,
-				     .max_failures = 2};
-	struct results *rs = new_set();
-	struct mock m;
+	struct results *rs;
+	struct mock m = {0};
 
 	(void)state;
-	mock_init(&m);
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
+	assert_int_equal(run((struct runloop_config){.reps = 1}, BACKENDS(&be_native, &be_vm),
+			     WORKLOADS("net-stream"), &m, &rs, NULL),
+			 0);
 	assert_int_equal(m.nlog, 1);
 	assert_string_equal(m.log[0], "native/net-stream/1");
 	assert_int_equal(nskipped(rs), 1);
@@ -235,24 +243,17 @@ static void test_network_skip(void **state)
 
 static void test_density_and_overhead(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_ctr};
-	const struct suite_workload *wls[] = {suite_find("mem")};
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 2,
-				     .workloads = wls,
-				     .nworkloads = 1,
-				     .reps = 3,
-				     .density_max = 4,
-				     .density_reps = 2,
-				     .density_mib = 100,
-				     .max_failures = 2};
-	struct results *rs = new_set();
+	struct results *rs;
 	struct results_figure *f;
-	struct mock m;
+	struct mock m = {0};
 
 	(void)state;
-	mock_init(&m);
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
+	assert_int_equal(run((struct runloop_config){.reps = 3,
+						     .density_max = 4,
+						     .density_reps = 2,
+						     .density_mib = 100},
+			     BACKENDS(&be_native, &be_ctr), WORKLOADS("mem"), &m, &rs, NULL),
+			 0);
 	/* Levels 2 and 4: 1 then 2 more held, all released. */
 	assert_int_equal(m.max_held, 3);
 	assert_int_equal(m.holds, 6);
@@ -275,24 +276,18 @@ static void test_density_and_overhead(void **state)
 
 static void test_density_memory_bound(void **state)
 {
-	const struct backend *bes[] = {&be_native};
-	const struct suite_workload *wls[] = {suite_find("mem")};
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 1,
-				     .workloads = wls,
-				     .nworkloads = 1,
-				     .reps = 1,
-				     .density_max = 8,
-				     .density_reps = 1,
-				     .density_mib = 100,
-				     .max_failures = 2};
-	struct results *rs = new_set();
+	struct results *rs;
 	struct mock m;
 
 	(void)state;
 	mock_init(&m);
 	m.avail_mib = 150; /* below two instances' worth: nothing held */
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, NULL), 0);
+	assert_int_equal(run((struct runloop_config){.reps = 1,
+						     .density_max = 8,
+						     .density_reps = 1,
+						     .density_mib = 100},
+			     BACKENDS(&be_native), WORKLOADS("mem"), &m, &rs, NULL),
+			 0);
 	assert_int_equal(m.holds, 0);
 	assert_null(results_find(rs, "native", "mem", "startup.ready_ms", 2));
 	assert_int_equal(nskipped(rs), 1);
@@ -305,19 +300,9 @@ static void test_density_memory_bound(void **state)
 /* Cancel mid-run: -EINTR, and what was measured is on disk and loads. */
 static void test_cancel_keeps_partial(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_ctr};
-	const struct suite_workload *wls[] = {suite_find("ready"), suite_find("mem")};
 	char dir[] = "/tmp/test_runloop.XXXXXX", path[64];
 	volatile sig_atomic_t cancel = 0;
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 2,
-				     .workloads = wls,
-				     .nworkloads = 2,
-				     .reps = 3,
-				     .max_failures = 2,
-				     .results_path = path,
-				     .cancel = &cancel};
-	struct results *rs = new_set(), *back = NULL;
+	struct results *rs, *back = NULL;
 	struct iso_err err = {0};
 	struct mock m;
 
@@ -327,7 +312,10 @@ static void test_cancel_keeps_partial(void **state)
 	mock_init(&m);
 	m.cancel = &cancel;
 	m.cancel_at = 4; /* after two repetitions of ready */
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, &err), -EINTR);
+	assert_int_equal(
+		run((struct runloop_config){.reps = 3, .results_path = path, .cancel = &cancel},
+		    BACKENDS(&be_native, &be_ctr), WORKLOADS("ready", "mem"), &m, &rs, &err),
+		-EINTR);
 	assert_int_equal(m.nlog, 4);
 	assert_int_equal(results_load(path, &back, &err), 0);
 	assert_int_equal(results_find(back, "native", "ready", "startup.ready_ms", 1)->n_samples,
@@ -341,29 +329,23 @@ static void test_cancel_keeps_partial(void **state)
 /* What the loop writes, results_load reads back sample for sample. */
 static void test_json_roundtrip(void **state)
 {
-	const struct backend *bes[] = {&be_native, &be_ctr, &be_vm};
-	const struct suite_workload *wls[] = {suite_find("ready"), suite_find("mem")};
 	char dir[] = "/tmp/test_runloop.XXXXXX", path[64];
-	struct runloop_config cfg = {.backends = bes,
-				     .nbackends = 3,
-				     .workloads = wls,
-				     .nworkloads = 2,
-				     .reps = 3,
-				     .warmup = 1,
-				     .density_max = 2,
-				     .density_reps = 1,
-				     .density_mib = 1,
-				     .max_failures = 2,
-				     .results_path = path};
-	struct results *rs = new_set(), *back = NULL;
+	struct results *rs, *back = NULL;
 	struct iso_err err = {0};
-	struct mock m;
+	struct mock m = {0};
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/results.json", dir);
-	mock_init(&m);
-	assert_int_equal(runloop_run(&cfg, &m.ex, rs, &err), 0);
+	assert_int_equal(run((struct runloop_config){.reps = 3,
+						     .warmup = 1,
+						     .density_max = 2,
+						     .density_reps = 1,
+						     .density_mib = 1,
+						     .results_path = path},
+			     BACKENDS(&be_native, &be_ctr, &be_vm), WORKLOADS("ready", "mem"), &m,
+			     &rs, &err),
+			 0);
 	assert_int_equal(results_load(path, &back, &err), 0);
 	assert_string_equal(back->run_id, "abc123");
 	assert_int_equal(back->n_figures, rs->n_figures);

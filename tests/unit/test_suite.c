@@ -102,7 +102,7 @@ static void test_backend_table(void **state)
 
 		assert_non_null(be->name);
 		assert_non_null(be->summary);
-		assert_non_null(be->available);
+		assert_non_null(be->program);
 		assert_non_null(be->prepare);
 		assert_ptr_equal(backend_find(be->name), be);
 		for (size_t j = 0; j < i; j++)
