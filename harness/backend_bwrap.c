@@ -18,17 +18,11 @@ static int bwrap_prepare(struct instance *inst, struct launch_cmd *cmd, struct i
 	if (r < 0)
 		return r;
 	argv_add(a, err, "%s", inst->be->program);
-	argv_add(a, err, "--unshare-all");
-	argv_add(a, err, "--die-with-parent");
-	argv_add(a, err, "--ro-bind");
-	argv_add(a, err, "%s", rootfs);
-	argv_add(a, err, "/");
-	argv_add(a, err, "--proc");
-	argv_add(a, err, "/proc");
-	argv_add(a, err, "--dev");
-	argv_add(a, err, "/dev");
-	argv_add(a, err, "--setenv");
-	argv_add(a, err, "%s", BENCH_PORT_ENV);
+	argv_add_all(a,
+		     (char *const[]){"--unshare-all", "--die-with-parent", "--ro-bind", rootfs, "/",
+				     "--proc", "/proc", "--dev", "/dev", "--setenv", BENCH_PORT_ENV,
+				     NULL},
+		     err);
 	argv_add(a, err, "fd:%d", cmd->child_fd);
 	if (inst->net)
 		argv_add(a, err, "--share-net");

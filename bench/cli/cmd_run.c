@@ -52,7 +52,7 @@ static void on_signal(int sig)
 }
 
 struct run_opts {
-	bool all, quick, nat, emulated;
+	int all, quick, nat, emulated; /* set by getopt_long itself */
 	char *backends, *workloads, *out;
 	unsigned int reps, max;
 	bool reps_set, max_set;
@@ -80,31 +80,34 @@ static const char run_help[] =
 	"inside the emulated test machine (scripts/testvm) so every backend shares\n"
 	"one environment; results are then labelled emulated.\n";
 
-static int parse_count(const char *s, unsigned int min, unsigned int max, unsigned int *out)
+/* `s` as a count in 1..max for option `opt`; a usage error otherwise. */
+static int parse_count(const char *opt, const char *s, unsigned int max, unsigned int *out)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max || s[0] == '-')
+	if (errno || end == s || *end || v < 1 || v > max || s[0] == '-') {
+		cli_usage_error("run", "%s: '%s' is not 1..%u", opt, s, max);
 		return -EINVAL;
+	}
 	*out = (unsigned int)v;
 	return 0;
 }
 
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option longopts[] = {
-		{"all", no_argument, NULL, 'a'},
+	const struct option longopts[] = {
+		{"all", no_argument, &o->all, 1},
 		{"backend", required_argument, NULL, 'b'},
 		{"workload", required_argument, NULL, 'w'},
 		{"reps", required_argument, NULL, 'r'},
 		{"out", required_argument, NULL, 'o'},
-		{"quick", no_argument, NULL, 'q'},
+		{"quick", no_argument, &o->quick, 1},
 		{"max", required_argument, NULL, 'm'},
-		{"nat", no_argument, NULL, 'n'},
-		{"emulated", no_argument, NULL, 'E'},
+		{"nat", no_argument, &o->nat, 1},
+		{"emulated", no_argument, &o->emulated, 1},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -114,8 +117,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a':
-			o->all = true;
+		case 0: /* a flag, stored by getopt_long */
 			break;
 		case 'b':
 			o->backends = optarg;
@@ -124,28 +126,17 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->workloads = optarg;
 			break;
 		case 'r':
-			if (parse_count(optarg, 1, RUN_REPS_MAX, &o->reps) < 0)
-				return cli_usage_error("run", "--reps: '%s' is not 1..%d", optarg,
-						       RUN_REPS_MAX);
+			if (parse_count("--reps", optarg, RUN_REPS_MAX, &o->reps) < 0)
+				return BENCH_EXIT_USAGE;
 			o->reps_set = true;
 			break;
 		case 'o':
 			o->out = optarg;
 			break;
-		case 'q':
-			o->quick = true;
-			break;
 		case 'm':
-			if (parse_count(optarg, 1, RUNLOOP_DENSITY_MAX, &o->max) < 0)
-				return cli_usage_error("run", "--max: '%s' is not 1..%d", optarg,
-						       RUNLOOP_DENSITY_MAX);
+			if (parse_count("--max", optarg, RUNLOOP_DENSITY_MAX, &o->max) < 0)
+				return BENCH_EXIT_USAGE;
 			o->max_set = true;
-			break;
-		case 'n':
-			o->nat = true;
-			break;
-		case 'E':
-			o->emulated = true;
 			break;
 		case 'h':
 			fputs(run_help, stdout);
