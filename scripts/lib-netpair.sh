@@ -8,20 +8,16 @@
 #
 # Every address lives only inside the two namespaces; nothing touches the
 # host's interfaces or routes.
+# The caller sets $top to the repository.
+. "$top/scripts/lib-runid.sh"
 NETPAIR_WL_IP=10.203.0.1
 NETPAIR_SINK_IP=10.203.0.2
-NETPAIR_STATE_ROOT=/run/isobench
 
 netpair_up() {
-	NETPAIR_RID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+	NETPAIR_RID=$(runid_new)
 	NETPAIR_WL="isob-$NETPAIR_RID-wl"
 	NETPAIR_SINK="isob-$NETPAIR_RID-sink"
-	# owner.pid = "<pid> <starttime>" (harness/runid.h): the sweeper
-	# leaves a run alone while its owner lives.
-	mkdir -p "$NETPAIR_STATE_ROOT/$NETPAIR_RID" &&
-		chmod 700 "$NETPAIR_STATE_ROOT/$NETPAIR_RID" &&
-		echo "$$ $(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)" \
-			>"$NETPAIR_STATE_ROOT/$NETPAIR_RID/owner.pid" &&
+	runid_own "$NETPAIR_RID" &&
 		ip netns add "$NETPAIR_WL" &&
 		ip netns add "$NETPAIR_SINK" &&
 		ip link add "ib${NETPAIR_RID}w0" netns "$NETPAIR_WL" type veth \
@@ -42,6 +38,6 @@ netpair_down() {
 		[ -z "$pids" ] || kill $pids 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
-	rm -rf "${NETPAIR_STATE_ROOT:?}/$NETPAIR_RID"
+	runid_release "$NETPAIR_RID"
 	NETPAIR_RID=
 }

@@ -10,13 +10,16 @@
 isoctr="$top/build/isoctr"
 rootfs="$top/build/image/rootfs"
 bb=$(command -v busybox)
-# A run id for the objects this test makes itself (netns, links).
-rid=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+. "$top/scripts/lib-runid.sh"
+# A run id for the objects this test makes itself (netns, links), owned by
+# this shell so that no other run's sweep takes them while it runs.
+rid=$(runid_new)
 
 tap_cleanup() {
 	for ns in br peer; do ip netns del "isob-$rid-$ns" 2>/dev/null; done
 	"$isoctr" sweep --all --run "$rid" >/dev/null 2>&1
 	[ -n "$kr" ] && "$isoctr" sweep --all --run "$kr" >/dev/null 2>&1
+	runid_release "$rid"
 }
 
 tap_diag() {
@@ -40,6 +43,7 @@ snapshot() {
 		find /sys/fs/cgroup -maxdepth 3 -path '*/isobench/*' -type d 2>/dev/null
 	} | sort
 }
+runid_own "$rid"
 snapshot >"$tmp/before"
 
 # run ARGS...: isoctr run with the busybox bind; stdout in $tmp/out,

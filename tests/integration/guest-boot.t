@@ -18,7 +18,7 @@ rid=
 tap_cleanup() {
 	[ -z "$sink_pid" ] || kill "$sink_pid" 2>/dev/null
 	[ -z "$vm_ns" ] || ip netns del "$vm_ns" 2>/dev/null
-	[ -z "$rid" ] || rm -rf "/run/isobench/$rid"
+	[ -z "$rid" ] || runid_release "$rid"
 }
 
 tap_diag() {
@@ -79,11 +79,10 @@ boot - "quiet bench.ip=10.0.0.2 -- ready"
 ok $? "VM: a bad bench.ip is named on the console and ends the VM with EXIT 126"
 
 # NIC: a TAP in our own namespace, bench-sink on its address.
-rid=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+rid=$(runid_new)
 vm_ns="isob-$rid-vm"
 tap="ib${rid}t0"
-mkdir -p "/run/isobench/$rid"
-echo "$$ $(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)" >"/run/isobench/$rid/owner.pid"
+runid_own "$rid"
 ip netns add "$vm_ns" && ip -n "$vm_ns" tuntap add "$tap" mode tap &&
 	ip -n "$vm_ns" addr add 10.203.1.1/24 dev "$tap" && ip -n "$vm_ns" link set "$tap" up &&
 	ip -n "$vm_ns" link set lo up

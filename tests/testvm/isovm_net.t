@@ -13,7 +13,8 @@ kernel=$top/build/guest/vmlinuz
 initrd=$top/build/image/initramfs.cpio
 EXIT_HOST=246 # isovm: KVM, host or device failure (isovm --help)
 
-rid=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+. "$top/scripts/lib-runid.sh"
+rid=$(runid_new)
 brns=isob-$rid-br
 peerns=isob-$rid-peer
 bridge=ib${rid}br0
@@ -24,14 +25,13 @@ veth_peer=ib${rid}v1
 peer_ip=10.77.0.1
 guest_ip=10.77.0.2
 port=5201
-state=/run/isobench/$rid
 sink_pid=
 
 tap_cleanup() {
 	[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null
 	ip netns del "$brns" 2>/dev/null
 	ip netns del "$peerns" 2>/dev/null
-	rm -rf "$state"
+	runid_release "$rid"
 }
 
 echo "1..17"
@@ -43,8 +43,8 @@ for f in "$isovm" "$sink" "$kernel" "$initrd"; do
 done
 
 # The sweeper (harness/sweep.h) removes this run's namespaces should we die
-# without running the trap: it owns what <state>/owner.pid names.
-mkdir -p "$state" && echo $$ >"$state/owner.pid"
+# without running the trap, and leaves them alone while this shell lives.
+runid_own "$rid"
 
 lab() {
 	ip netns add "$brns" &&
