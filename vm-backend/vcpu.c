@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -166,6 +167,26 @@ int vcpu_set_entry(struct vcpu *v, const struct vcpu_entry *e, struct iso_err *e
 	return r < 0 ? r : 0;
 }
 
+/* KVM could not go on (KVM_EXIT_INTERNAL_ERROR; suberror 1 is an
+ * instruction its emulator failed on): say where the guest was and what
+ * KVM reports with it (its first data words: exit reason and info). */
+static void vcpu_internal_error(struct vcpu *v, struct iso_err *err)
+{
+	const struct kvm_run *run = v->run;
+	struct kvm_regs regs = {0};
+	char data[80] = "";
+	size_t off = 0;
+
+	for (uint32_t i = 0; i < run->internal.ndata && i < 4 && off < sizeof(data); i++)
+		off += (size_t)snprintf(data + off, sizeof(data) - off, " %#llx",
+					(unsigned long long)run->internal.data[i]);
+	kvm_ioctl(v->fd, KVM_GET_REGS, &regs, NULL);
+	iso_err_input(err, -EIO,
+		      "vcpu %u: KVM_RUN: internal error, suberror %u at rip %#llx, data%s",
+		      v->index, run->internal.suberror, (unsigned long long)regs.rip,
+		      *data ? data : " none");
+}
+
 /* Exits that end the guest without an EXIT message. */
 static const char *const vcpu_stop_names[] = {
 	[KVM_EXIT_SHUTDOWN] = "shutdown (triple fault: how it reboots with reboot=t)",
@@ -216,8 +237,7 @@ static bool vcpu_handle_exit(struct vcpu *v)
 			      (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		iso_err_input(&err, -EIO, "vcpu %u: KVM_RUN: internal error, suberror %u", v->index,
-			      run->internal.suberror);
+		vcpu_internal_error(v, &err);
 		break;
 	default:
 		iso_err_input(&err, -EIO, "vcpu %u: KVM_RUN: unexpected exit reason %u", v->index,
