@@ -64,6 +64,16 @@ static void write_environment(const struct report_ctx *ctx, const struct report_
 }
 
 /* Every figure of every set, as measured. */
+/* "18194", "12.35", "0.3761" (four significant digits, never an
+ * exponent: the table is read by people), or "LO - HI" when `hi` is given. */
+static void fmt_value(char *buf, size_t cap, double lo, const double *hi)
+{
+	int n = snprintf(buf, cap, fabs(lo) >= 1e4 ? "%.0f" : "%.4g", lo);
+
+	if (hi && n > 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - (size_t)n, fabs(*hi) >= 1e4 ? " - %.0f" : " - %.4g", *hi);
+}
+
 static void write_figures(const struct report_ctx *ctx, const struct report_doc_ops *ops, FILE *f)
 {
 	static const char *const cols[] = {
@@ -94,9 +104,9 @@ static void write_figures(const struct report_ctx *ctx, const struct report_doc_
 
 			snprintf(inst, sizeof(inst), "%u", fig->instances);
 			snprintf(n, sizeof(n), "%zu", s->n);
-			snprintf(m, sizeof(m), "%.4g", s->median);
-			snprintf(iqr, sizeof(iqr), "%.4g - %.4g", s->p25, s->p75);
-			snprintf(ci, sizeof(ci), "%.4g - %.4g", s->ci_lo, s->ci_hi);
+			fmt_value(m, sizeof(m), s->median, NULL);
+			fmt_value(iqr, sizeof(iqr), s->p25, &s->p75);
+			fmt_value(ci, sizeof(ci), s->ci_lo, &s->ci_hi);
 			ops->table_row(f, cells + first, align + first, 10 - first);
 		}
 	}
