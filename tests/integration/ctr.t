@@ -30,10 +30,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP needs root"
 	exit 0
 fi
-if [ ! -x "$isoctr" ] || [ ! -x "$rootfs/init" ] || [ -z "$bb" ]; then
-	echo "1..0 # SKIP build/isoctr, the image or busybox missing (run make)"
-	exit 0
-fi
+need "$isoctr" "$rootfs/init" "$bb"
 echo "1..28"
 
 # What other runs (other tests, the harness) hold before this test starts.

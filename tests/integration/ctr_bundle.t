@@ -13,10 +13,11 @@ tap_diag() {
 	diag_file stderr "$tmp/err"
 }
 
-if [ "$(id -u)" != 0 ] || [ ! -x "$isoctr" ] || [ ! -x "$rootfs/init" ]; then
-	echo "1..0 # SKIP needs root, build/isoctr and the image (run make)"
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root"
 	exit 0
 fi
+need "$isoctr" "$rootfs/init"
 echo "1..6"
 
 "$top/scripts/ctr-bundle" "$tmp/ready" "$rootfs" /bin/ready 3

@@ -52,16 +52,7 @@ kinds() {
 	awk '{ printf "%s%s", sep, $2; sep = " " }' "$tmp/out"
 }
 
-for f in "$portcat" "$sink" "$kernel" "$initrd"; do
-	if [ ! -e "$f" ]; then
-		echo "1..0 # SKIP $f not built (run make)"
-		exit 0
-	fi
-done
-if ! command -v qemu-system-x86_64 >/dev/null; then
-	echo "1..0 # SKIP qemu-system-x86_64 missing (scripts/deps)"
-	exit 0
-fi
+need "$portcat" "$sink" "$kernel" "$initrd" /usr/bin/qemu-system-x86_64
 echo "1..5"
 
 boot - "quiet -- ready 3"

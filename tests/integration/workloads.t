@@ -55,12 +55,7 @@ check() {
 	awk "BEGIN { exit !($1) }"
 }
 
-for f in "$portcat" "$init" "$sink"; do
-	if [ ! -x "$f" ]; then
-		echo "1..0 # SKIP $f not built (run make)"
-		exit 0
-	fi
-done
+need "$portcat" "$init" "$sink"
 echo "1..25"
 
 run -- ready 3

@@ -6,6 +6,10 @@
 #             followed by what tap_diag prints (on stderr, so that prove
 #             shows it without -v)
 #   tap_end   exits 1 when any test failed, 0 otherwise
+#   need FILE...
+#             fails the whole test ("Bail out!") unless every FILE exists:
+#             `make test` builds them all first, so a missing one is a fault,
+#             never a reason to skip
 # A test redefines tap_cleanup (its own objects) and tap_diag (context for a
 # failure, as "# ..." lines) after sourcing this file.
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,6 +37,14 @@ ok() {
 diag_file() {
 	[ -s "$2" ] && sed "s/^/# $1: /" "$2"
 	return 0
+}
+
+need() {
+	for f; do
+		[ -e "$f" ] && continue
+		echo "Bail out! missing $f (make test builds or installs it)"
+		exit 1
+	done
 }
 
 tap_end() {

@@ -17,12 +17,7 @@ check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
 }
 
 echo "1..25"
-for f in "$isovm" "$kernel" "$initrd"; do
-	if [ ! -e "$f" ]; then
-		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
-		exit 1
-	fi
-done
+need "$isovm" "$kernel" "$initrd"
 
 # Runs "$@" in the background; if it outlives its --timeout by far, prints
 # where each of its threads waits (TAP comments) and kills it: a hung

@@ -35,12 +35,7 @@ tap_cleanup() {
 }
 
 echo "1..17"
-for f in "$isovm" "$sink" "$kernel" "$initrd"; do
-	if [ ! -e "$f" ]; then
-		echo "Bail out! missing $f (make, scripts/guest-kernel, make image)"
-		exit 1
-	fi
-done
+need "$isovm" "$sink" "$kernel" "$initrd"
 
 # The sweeper (harness/sweep.h) removes this run's namespaces should we die
 # without running the trap, and leaves them alone while this shell lives.
