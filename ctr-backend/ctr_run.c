@@ -127,6 +127,15 @@ static int write_text(const char *path, const char *text, struct iso_err *err)
 	return 0;
 }
 
+/* Rootless without limits needs no cgroup (and usually may not). */
+static bool wants_cgroup(const struct ctr_config *cfg)
+{
+	bool rootless = (cfg->namespaces & CTR_NS_USER) && geteuid() != 0;
+	bool no_limits = !cfg->memory_mib && !cfg->pids_max && !cfg->cpu_quota_us;
+
+	return !cfg->no_cgroup && !(rootless && no_limits);
+}
+
 static int state_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 {
 	int r;
@@ -137,6 +146,11 @@ static int state_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 	} else if ((r = runid_generate(run->rid, err)) < 0) {
 		return r;
 	}
+	/* The owner record tells the sweeper which cgroup or veth is still
+	 * in use; a run that makes neither leaves nothing to sweep (its
+	 * namespaces and mounts die with its processes) and needs none. */
+	if (!wants_cgroup(run->cfg) && !run->cfg->netns)
+		return 0;
 	/* A run id given by a harness may already have its state dir and
 	 * owner; then the run stays theirs. Two containers of one run are
 	 * told apart by name, which their cgroup directories enforce. */
@@ -157,17 +171,15 @@ static int cgroup_open(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 		.cpu_quota_us = cfg->cpu_quota_us,
 		.cpu_period_us = cfg->cpu_period_us,
 	};
-	struct cgroup_hosts hosts;
+	struct cgroup_hosts hosts = {.layout = CGROUP_LAYOUT_NONE};
 	char leaf[RUNID_BUF + CTR_NAME_MAX + 1];
-	bool rootless = (cfg->namespaces & CTR_NS_USER) && geteuid() != 0;
-	bool no_limits = !lim.memory_mib && !lim.pids_max && !lim.cpu_quota_us;
+	bool wanted = wants_cgroup(cfg);
 	int r;
 
-	cgroup_detect(CGROUP_ROOT, &hosts);
+	if (wanted)
+		cgroup_detect(CGROUP_ROOT, &hosts);
 	snprintf(leaf, sizeof(leaf), "%s-%s", run->rid, cfg->name);
-	/* Rootless without limits needs no cgroup (and usually may not). */
-	r = cgroup_create(&run->cg, &hosts, leaf, &lim, cfg->no_cgroup || (rootless && no_limits),
-			  err);
+	r = cgroup_create(&run->cg, &hosts, leaf, &lim, !wanted, err);
 	if (r < 0) {
 		*cls = r == -EINVAL || r == -ERANGE ? CTR_EXIT_LIMIT
 		       : r == -EEXIST		    ? CTR_EXIT_USAGE /* name in use */
