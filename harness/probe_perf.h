@@ -40,9 +40,10 @@ int probe_perf_init(struct iso_err *err);
  * were opened (>= 0). */
 int probe_perf_open(struct probe_perf *p, pid_t pid);
 
-/* Read counter `ev` into *value (already scaled). 0, or -ENODATA when the
- * counter is not open, or a negative errno from read(). Counts of child
- * tasks are folded in as they exit, so read after the instance ended. */
+/* Read counter `ev` into *value (already scaled): the count of every task
+ * of the instance so far, those still running included (a read sums the
+ * inherited counters). 0, or -ENODATA when the counter is not open, or a
+ * negative errno from read(). */
 int probe_perf_read(const struct probe_perf *p, enum probe_perf_event ev, double *value);
 
 void probe_perf_close(struct probe_perf *p);

@@ -199,7 +199,10 @@ static int sample_live(struct run_instance *ri, struct sample_list *l, struct is
 	return 0;
 }
 
-static void sample_end(const struct run_instance *ri, const struct job *job, struct sample_list *l)
+/* `cpu_ready_ms`: the instance's task-clock at READY, or negative when
+ * unknown. */
+static void sample_end(const struct run_instance *ri, const struct job *job, double cpu_ready_ms,
+		       struct sample_list *l)
 {
 	const struct instance *inst = &ri->inst;
 	double task_clock_ms = -1, bytes = -1;
@@ -216,7 +219,7 @@ static void sample_end(const struct run_instance *ri, const struct job *job, str
 
 		if (end == rep->value || *end)
 			continue; /* not a number: nothing to summarize */
-		if (!strcmp(rep->key, "bytes"))
+		if (!strcmp(rep->key, "bytes_total"))
 			bytes = v;
 		sample_add_report(l, job->wl, rep->key, v);
 	}
@@ -229,9 +232,11 @@ static void sample_end(const struct run_instance *ri, const struct job *job, str
 		if (e == PROBE_PERF_TASK_CLOCK)
 			task_clock_ms = v;
 	}
-	/* CPU seconds per GB moved (10^9 bytes). */
-	if (job->wl->needs_net && task_clock_ms >= 0 && bytes > 0)
-		sample_add(l, "net.cpu_s_per_gb", task_clock_ms / 1e3 / (bytes / 1e9));
+	/* CPU seconds per GB (10^9 bytes) moved from READY on: the start-up
+	 * (a VM's boot) is not the path's cost. */
+	if (task_clock_ms >= 0 && cpu_ready_ms >= 0 && bytes > 0)
+		sample_add(l, "net.cpu_s_per_gb",
+			   (task_clock_ms - cpu_ready_ms) / 1e3 / (bytes / 1e9));
 }
 
 static int runner_measure(struct executor *ex, const struct job *job, struct sample_list *out,
@@ -241,12 +246,18 @@ static int runner_measure(struct executor *ex, const struct job *job, struct sam
 	struct run_instance *ri;
 	struct instance *inst;
 	uint64_t deadline;
+	double cpu_ready_ms = -1;
 	int stopped = 0;
 	int r = run_start(rn, job, &ri, err);
 
 	if (r < 0)
 		return r;
 	inst = &ri->inst;
+	/* A read includes the tasks still running (perf sums the inherited
+	 * counters), so this is the CPU of start-up: a VM's boot, say. */
+	if (job->wl->needs_net &&
+	    probe_perf_read(&inst->perf, PROBE_PERF_TASK_CLOCK, &cpu_ready_ms) < 0)
+		cpu_ready_ms = -1;
 	deadline = inst->t_launch_ns + rn->ctx->timeout_s * 1000000000ull;
 	sample_add(out, "startup.ready_ms", ms_since(inst->t_launch_ns, inst->ev.ready_ns));
 	if (job->wl->holds) {
@@ -277,7 +288,7 @@ static int runner_measure(struct executor *ex, const struct job *job, struct sam
 		r = instance_failed(inst, what, err);
 	}
 	if (r >= 0) {
-		sample_end(ri, job, out);
+		sample_end(ri, job, cpu_ready_ms, out);
 		r = 0;
 	}
 	run_instance_free(ri);

@@ -1,6 +1,7 @@
 /* net-stream HOST PORT [--seconds S] [--send|--recv] [--warmup S]: one TCP
  * bulk stream with bench-sink; REPORT bytes, seconds, gbps of the window
- * after the warm-up, and the workload's CPU time. */
+ * after the warm-up, bytes_total since READY (the span over which the
+ * harness takes the instance's CPU cost) and the workload's CPU time. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -19,11 +20,13 @@ struct window {
 	uint64_t warm_end_ns, end_ns; /* measured: [warm_end, end) */
 	uint64_t start_ns, last_ns;   /* first and last transfer in it */
 	uint64_t bytes;
+	uint64_t bytes_total; /* since READY, warm-up included */
 };
 
 /* Account a transfer of `n` bytes that completed at `now`. */
 static void window_add(struct window *w, uint64_t now, size_t n)
 {
+	w->bytes_total += n;
 	if (now < w->warm_end_ns)
 		return;
 	if (w->start_ns == 0) {
@@ -108,6 +111,7 @@ int net_stream_main(int argc, char **argv)
 		return workload_fail(&err, "net-stream", WORKLOAD_EXIT_FAIL);
 	}
 	if (bench_report(&err, "bytes", "%" PRIu64, w.bytes) < 0 ||
+	    bench_report(&err, "bytes_total", "%" PRIu64, w.bytes_total) < 0 ||
 	    bench_report(&err, "seconds", "%.3f", secs) < 0 ||
 	    bench_report(&err, "gbps", "%.3f", (double)w.bytes * 8 / secs / 1e9) < 0 ||
 	    bench_report(&err, "cpu_ms", "%.1f", cpu_ms()) < 0)
