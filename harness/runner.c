@@ -16,6 +16,8 @@
 #define NS_PER_MS     1e6
 #define KIB_PER_MIB   1024.0
 #define STOP_GRACE_NS (5ull * 1000000000ull)
+/* An emulated VM powers off in seconds after its workload's EXIT. */
+#define END_AFTER_EXIT_NS (60ull * 1000000000ull)
 /* Peak memory: a few samples after READY, this far apart. */
 #define PEAK_SAMPLES	 5
 #define PEAK_INTERVAL_NS (20ull * 1000000ull)
@@ -58,6 +60,20 @@ static int instance_failed(const struct instance *inst, const char *what, struct
 	return iso_err_input(err, -EIO, "%s%s%s%s%s", what, status,
 			     inst->ev.rejected ? "; rejected event: " : "",
 			     inst->ev.rejected ? inst->ev.first_reject : "", tail);
+}
+
+/* instance_wait(), with the instance's last output in a timeout's message
+ * (a guest that hung says where). */
+static int wait_for(struct instance *inst, enum bench_msg_type what, uint64_t deadline_ns,
+		    struct iso_err *err)
+{
+	char why[ISO_ERR_MSG_MAX];
+	int r = instance_wait(inst, what, deadline_ns, err);
+
+	if (r != -ETIMEDOUT || !err)
+		return r;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	return instance_failed(inst, why, err);
 }
 
 static double ms_since(uint64_t t0, uint64_t t)
@@ -112,7 +128,7 @@ static int run_start(struct runner *rn, const struct job *job, struct run_instan
 	if (r == 0) {
 		uint64_t deadline = ri->inst.t_launch_ns + rn->ctx->timeout_s * 1000000000ull;
 
-		r = instance_wait(&ri->inst, BENCH_MSG_READY, deadline, err);
+		r = wait_for(&ri->inst, BENCH_MSG_READY, deadline, err);
 		if (r == 0)
 			r = instance_failed(&ri->inst, "ended without READY", err);
 	}
@@ -272,15 +288,19 @@ static int runner_measure(struct executor *ex, const struct job *job, struct sam
 		if (r == 0)
 			r = instance_stop(inst, STOP_GRACE_NS, err);
 	} else {
-		r = instance_wait(inst, BENCH_MSG_EXIT, deadline, err);
+		r = wait_for(inst, BENCH_MSG_EXIT, deadline, err);
 		if (r == 0)
 			r = instance_failed(inst, "ended without EXIT", err);
 		else if (r > 0)
 			sample_add(out, "startup.exit_ms",
 				   ms_since(inst->t_launch_ns, inst->ev.exit_ns));
+		/* After EXIT only the shutdown is left: one that takes this
+		 * long has hung (seen once: an emulated qemu-microvm guest). */
+		if (r > 0 && inst->ev.exit_ns + END_AFTER_EXIT_NS < deadline)
+			deadline = inst->ev.exit_ns + END_AFTER_EXIT_NS;
 	}
 	if (r >= 0)
-		r = instance_wait(inst, INSTANCE_WAIT_ENDED, deadline, err);
+		r = wait_for(inst, INSTANCE_WAIT_ENDED, deadline, err);
 	if (r >= 0 && !stopped && inst->ev.exit_status != 0) {
 		char what[64];
 
