@@ -20,13 +20,21 @@
 #define CTR_SHM_OPTS "mode=1777,size=65536k"
 #define CTR_TMP_OPTS "mode=1777,size=65536k"
 
+/* The flags of our /proc, which its read-only binds repeat on remount. */
+#define CTR_PROC_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
 static const char *const mount_points[] = {"proc", "dev", "tmp"};
 
-/* runc spec defaults (runtime-spec config-linux.md). */
-static const char *const masked_paths[] = {
-	"/proc/acpi",	       "/proc/asound",	   "/proc/kcore",	"/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	       "/sys/firmware",
+/* runc spec defaults (runtime-spec config-linux.md); directories get an
+ * empty tmpfs, files /dev/null. */
+static const struct {
+	const char *path;
+	bool dir;
+} masked_paths[] = {
+	{"/proc/acpi", true},	      {"/proc/asound", true},	      {"/proc/kcore", false},
+	{"/proc/keys", false},	      {"/proc/latency_stats", false}, {"/proc/timer_list", false},
+	{"/proc/timer_stats", false}, {"/proc/sched_debug", false},   {"/proc/scsi", true},
+	{"/sys/firmware", true},
 };
 static const char *const readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -175,7 +183,7 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 	if (chdir(cfg->rootfs) < 0)
 		return iso_err_set(err, -errno, "chdir %s", cfg->rootfs);
 	/* 4. A /proc that shows the new PID namespace. */
-	if ((r = do_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err)) < 0)
+	if ((r = do_mount("proc", "proc", "proc", CTR_PROC_FLAGS, NULL, err)) < 0)
 		return r;
 	/* 5. /dev with only the harmless devices; /tmp the one writable dir. */
 	if ((r = make_dev(userns, err)) < 0 ||
@@ -206,28 +214,39 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 	return 0;
 }
 
+/* Hide `path` under an empty read-only tmpfs (a directory) or /dev/null (a
+ * file). No stat first: the mount itself says ENOENT where the kernel has
+ * no such path (nothing to hide) and ENOTDIR where it has the other kind. */
+static int mask(const char *path, bool dir, struct iso_err *err)
+{
+	for (int kind = 0; kind < 2; kind++, dir = !dir) {
+		int rc = dir ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0")
+			     : mount("/dev/null", path, NULL, MS_BIND, NULL);
+		if (rc == 0 || errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR)
+			break;
+	}
+	return iso_err_set(err, -errno, "mask %s", path);
+}
+
 int ctr_mount_harden(struct iso_err *err)
 {
-	struct stat st;
 	int r;
 
-	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
-		const char *p = masked_paths[i];
-		if (stat(p, &st) < 0)
-			continue; /* absent on this kernel: nothing to hide */
-		if (S_ISDIR(st.st_mode))
-			r = do_mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0", err);
-		else
-			r = do_mount("/dev/null", p, NULL, MS_BIND, NULL, err);
-		if (r < 0)
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
+		if ((r = mask(masked_paths[i].path, masked_paths[i].dir, err)) < 0)
 			return r;
-	}
+	/* Under our /proc, whose flags are known: no statvfs per path. */
 	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
 		const char *p = readonly_paths[i];
-		if (access(p, F_OK) < 0)
-			continue;
-		if ((r = do_mount(p, p, NULL, MS_BIND | MS_REC, NULL, err)) < 0 ||
-		    (r = remount_ro(p, err)) < 0)
+		if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return iso_err_set(err, -errno, "bind %s", p);
+		}
+		if ((r = do_mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | CTR_PROC_FLAGS,
+				  NULL, err)) < 0)
 			return r;
 	}
 	return 0;
