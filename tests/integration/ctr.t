@@ -31,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need "$isoctr" "$rootfs/init" "$bb"
-echo "1..28"
+echo "1..30"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -106,6 +106,24 @@ ok $? "/proc/sys, /proc/sysrq-trigger and the rootfs are read-only; /tmp is writ
 grep -q '^dev=console full null ptmx pts random shm stderr stdin stdout tty urandom zero' "$tmp/out" ||
 	grep -q '^dev=fd full null ptmx pts random shm stderr stdin stdout tty urandom zero' "$tmp/out"
 ok $? "/dev holds only the minimal devices: $(grep '^dev=' "$tmp/out")"
+
+# A user namespace maps container root to the caller. As root the monitor
+# brings lo up from outside; rootless (uid 65534, which may not enter the
+# container's namespaces) the container does it itself, and without a
+# cgroup or veth there is no state dir to write either.
+userns_probe='B=/tmp/busybox
+	echo "map=$($B cat /proc/self/uid_map | $B tr -s " " | $B sed "s/^ //")"
+	echo "lo=$($B cat /sys/class/net/lo/flags)"
+	exit 3'
+run --userns -- /tmp/busybox sh -c "$userns_probe"
+st=$?
+[ $st = 3 ] && grep -qx 'map=0 0 1' "$tmp/out" && grep -qx 'lo=0x9' "$tmp/out"
+ok $? "--userns as root: exit 3, root maps to uid 0, lo up (status $st: $(tr '\n' ' ' <"$tmp/out"))"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$isoctr" run --userns --rootfs "$rootfs" \
+	--bind "$bb:/tmp/busybox" -- /tmp/busybox sh -c "$userns_probe" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st = 3 ] && grep -qx 'map=0 65534 1' "$tmp/out" && grep -qx 'lo=0x9' "$tmp/out"
+ok $? "rootless --userns (uid 65534): exit 3, root maps to 65534, lo up (status $st: $(tr '\n' ' ' <"$tmp/out"))"
 
 # Memory: 64 MiB touched under a 32 MiB limit is OOM-killed and reported.
 inside --memory 32 -- /init mem 64
