@@ -2,9 +2,9 @@
 #   top       the repository
 #   tmp       a scratch directory, removed at exit after tap_cleanup
 #   ok STATUS DESCRIPTION
-#             TAP's "ok N - ..." when STATUS is 0; otherwise "not ok N - ..."
-#             followed by what tap_diag prints (on stderr, so that prove
-#             shows it without -v)
+#             TAP's "ok N - ..." when STATUS is 0; otherwise "not ok N - ...",
+#             repeated on stderr with what tap_diag prints (prove shows
+#             stderr without -v)
 #   tap_end   exits 1 when any test failed, 0 otherwise
 #   need FILE...
 #             fails the whole test ("Bail out!") unless every FILE exists:
@@ -28,6 +28,8 @@ ok() {
 		echo "ok $tap_n - $2"
 	else
 		echo "not ok $tap_n - $2"
+		# prove shows stderr without -v: a CI log names what failed.
+		echo "# not ok $tap_n - $2" >&2
 		tap_fails=$((tap_fails + 1))
 		tap_diag >&2
 	fi
