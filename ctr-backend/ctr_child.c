@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -47,43 +46,18 @@ static _Noreturn void fail(const struct ctr_launch *l, enum ctr_exit cls, const 
 	_exit(cls);
 }
 
-/* Block until the monitor says go; EOF means it died: give up quietly.
- * With l->join_netns, enter the network namespace that comes with it. */
+/* Block until the monitor says go; EOF means it died: give up quietly. */
 static void wait_go(const struct ctr_launch *l)
 {
 	char go;
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = {.iov_base = &go, .iov_len = 1};
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.buf,
-		.msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *c;
-	struct iso_err err = {0};
-	int ns = -1;
 	ssize_t n;
 
 	do {
-		n = recvmsg(l->sync_rd, &msg, MSG_CMSG_CLOEXEC);
+		n = read(l->sync_rd, &go, 1);
 	} while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(CTR_EXIT_RUNTIME);
 	close(l->sync_rd);
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&ns, CMSG_DATA(c), sizeof(int));
-	if (!l->join_netns)
-		return;
-	if (ns < 0 || setns(ns, CLONE_NEWNET) < 0) {
-		iso_err_set(&err, ns < 0 ? -EPROTO : -errno, "join the network namespace");
-		fail(l, CTR_EXIT_NET, &err);
-	}
-	close(ns);
 }
 
 /* The program's environment: a fixed base, the bench port, then --env. */
@@ -161,15 +135,8 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
 	phase(l, "pivot");
-	/* sysfs shows the network namespace of whoever mounts it: the
-	 * container's final one only once "go" brought it. */
-	if (!l->userns) {
+	if (!l->userns)
 		wait_go(l);
-		if (ctr_mount_sys("", &err) < 0) {
-			iso_err_wrap(&err, "container mounts");
-			fail(l, CTR_EXIT_RUNTIME, &err);
-		}
-	}
 	if ((cfg->namespaces & CTR_NS_NET) && l->net_by_child &&
 	    ctr_net_configure(-1, cfg->ip, cfg->gw, &err) < 0) {
 		iso_err_wrap(&err, "container network");

@@ -6,10 +6,8 @@
  * host-monotonic time a step finished, then either nothing (the pipe is
  * close-on-exec: EOF means execve succeeded) or one ERROR record with the
  * exit class and message, after which the child exits.
- * Monitor -> child, on the sync socket: one byte once the id maps and the
- * network (namespace, veth, lo, eth0: the monitor makes them while the
- * child mounts) are ready, with the network namespace to join attached
- * (SCM_RIGHTS) when the monitor made it; EOF instead means the monitor
+ * Monitor -> child, on the sync pipe: one byte once the id maps and the
+ * network (veth, lo, eth0: the monitor configures them) are ready; EOF instead means the monitor
  * died and the child exits. */
 #ifndef ISOCTR_CTR_CHILD_H
 #define ISOCTR_CTR_CHILD_H
@@ -41,14 +39,13 @@ struct ctr_launch {
 	const struct ctr_config *cfg;
 	const char *hostname;
 	int port_wr;	    /* bench port, write end (becomes fd 3) */
-	int sync_rd;	    /* monitor -> child (a socket) */
+	int sync_rd;	    /* monitor -> child */
 	int status_wr;	    /* child -> monitor, close-on-exec */
 	int monitor_fds[3]; /* the monitor's ends, closed first thing */
 	struct cgroup *cg;  /* the child's copy: joined first thing (v1 dirs) */
 	bool cgroupns_late; /* unshare the cgroup ns after joining the v1 dirs */
 	bool userns;	    /* wait for the id maps before touching files */
 	bool net_by_child;  /* configure lo and eth0 here (a rootless monitor cannot) */
-	bool join_netns;    /* "go" carries the network namespace to join */
 	sigset_t sigmask;   /* the signal mask PROGRAM starts with */
 };
 

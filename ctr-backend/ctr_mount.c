@@ -34,6 +34,7 @@ static const struct {
 	{"/proc/acpi", true},	      {"/proc/asound", true},	      {"/proc/kcore", false},
 	{"/proc/keys", false},	      {"/proc/latency_stats", false}, {"/proc/timer_list", false},
 	{"/proc/timer_stats", false}, {"/proc/sched_debug", false},   {"/proc/scsi", true},
+	{"/sys/firmware", true},
 };
 static const char *const readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -167,38 +168,6 @@ static int bind_one(const struct ctr_bind *b, struct iso_err *err)
 	return remount_ro(dst, err);
 }
 
-/* Hide `path` under an empty read-only tmpfs (a directory) or /dev/null (a
- * file). No stat first: the mount itself says ENOENT where the kernel has
- * no such path (nothing to hide) and ENOTDIR where it has the other kind. */
-static int mask(const char *path, bool dir, struct iso_err *err)
-{
-	for (int kind = 0; kind < 2; kind++, dir = !dir) {
-		int rc = dir ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0")
-			     : mount("/dev/null", path, NULL, MS_BIND, NULL);
-		if (rc == 0 || errno == ENOENT)
-			return 0;
-		if (errno != ENOTDIR)
-			break;
-	}
-	return iso_err_set(err, -errno, "mask %s", path);
-}
-
-int ctr_mount_sys(const char *root, struct iso_err *err)
-{
-	char sys[PATH_MAX], firmware[PATH_MAX];
-	int r;
-
-	snprintf(sys, sizeof(sys), "%s/sys", root);
-	snprintf(firmware, sizeof(firmware), "%s/sys/firmware", root);
-	if (access(sys, F_OK) < 0)
-		return 0; /* the rootfs has no mount point for it */
-	if ((r = do_mount("sysfs", sys, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-			  err)) < 0)
-		return r;
-	/* runc's default mask under /sys. */
-	return mask(firmware, true, err);
-}
-
 int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *err)
 {
 	int r;
@@ -220,10 +189,11 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 	if ((r = make_dev(userns, err)) < 0 ||
 	    (r = do_mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, CTR_TMP_OPTS, err)) < 0)
 		return r;
-	/* 6. sysfs: in a user namespace only now, while a full sysfs is still
-	 *    visible (the kernel's condition for mounting one there); without,
-	 *    after the network namespace is final (ctr_child.c). */
-	if (userns && (r = ctr_mount_sys(".", err)) < 0)
+	/* 6. sysfs read-only, where the rootfs has a mount point for it; it
+	 *    shows the new network namespace's devices only. */
+	if (access("sys", F_OK) == 0 &&
+	    (r = do_mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, err)) < 0)
 		return r;
 	for (size_t i = 0; i < cfg->nbinds; i++)
 		if ((r = bind_one(&cfg->binds[i], err)) < 0)
@@ -242,6 +212,22 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 	if (chdir("/") < 0)
 		return iso_err_set(err, -errno, "chdir /");
 	return 0;
+}
+
+/* Hide `path` under an empty read-only tmpfs (a directory) or /dev/null (a
+ * file). No stat first: the mount itself says ENOENT where the kernel has
+ * no such path (nothing to hide) and ENOTDIR where it has the other kind. */
+static int mask(const char *path, bool dir, struct iso_err *err)
+{
+	for (int kind = 0; kind < 2; kind++, dir = !dir) {
+		int rc = dir ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0")
+			     : mount("/dev/null", path, NULL, MS_BIND, NULL);
+		if (rc == 0 || errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR)
+			break;
+	}
+	return iso_err_set(err, -errno, "mask %s", path);
 }
 
 int ctr_mount_harden(struct iso_err *err)

@@ -21,13 +21,7 @@ int ctr_mount_check_rootfs(const char *rootfs, struct iso_err *err);
  * `userns`: device nodes are bind-mounted instead of created. */
 int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *err);
 
-/* After ctr_mount_enter(): mask and write-protect the OCI default paths
- * under /proc. */
+/* After ctr_mount_enter(): mask and write-protect the OCI default paths. */
 int ctr_mount_harden(struct iso_err *err);
-
-/* Once in the container's final network namespace (sysfs shows the
- * mounter's): sysfs read-only on `root`/sys where the rootfs has it,
- * /sys/firmware masked. ctr_mount_enter() calls it itself with `userns`. */
-int ctr_mount_sys(const char *root, struct iso_err *err);
 
 #endif

@@ -189,28 +189,6 @@ static int add_address(struct nl_sock *sk, int ifindex, const char *cidr, struct
 	return r < 0 ? nl_fail(err, r, "net: add address") : 0;
 }
 
-int ctr_net_new_ns(int *fd, struct iso_err *err)
-{
-	cleanup_close int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int r = 0;
-
-	*fd = -1;
-	if (own < 0)
-		return iso_err_set(err, -errno, "net: open the own network namespace");
-	if (unshare(CLONE_NEWNET) < 0)
-		return iso_err_set(err, -errno, "net: new network namespace");
-	*fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		r = iso_err_set(err, -errno, "net: open the new network namespace");
-	if (setns(own, CLONE_NEWNET) < 0 && r == 0)
-		r = iso_err_set(err, -errno, "net: return to the own network namespace");
-	if (r < 0 && *fd >= 0) {
-		close(*fd);
-		*fd = -1;
-	}
-	return r;
-}
-
 /* An rtnetlink socket of the network namespace `netns_fd` (-1: the
  * caller's) in *out: a socket stays in the namespace it was made in, so
  * the caller enters that one only to connect. */

@@ -27,10 +27,6 @@ struct ctr_net {
 int ctr_net_open(struct ctr_net *n, const char *netns, const char *bridge, enum ctr_exit *cls,
 		 struct iso_err *err);
 
-/* A new network namespace, left in *fd (close-on-exec): the (single-
- * threaded) caller makes it and returns to its own. */
-int ctr_net_new_ns(int *fd, struct iso_err *err);
-
 /* Create the pair: outer end ib<rid>c<k> (lowest free k) in the bridge's
  * namespace, enslaved and up; inner end "eth0" (down) in the namespace of
  * `ctr_netns_fd`. */

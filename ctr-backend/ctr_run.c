@@ -4,9 +4,8 @@
  * Construction order (each step undone by run_teardown()):
  *   signals -> rootfs check -> netns/bridge lookup -> run state dir ->
  *   cgroup -> pipes -> clone3 (into the v2 cgroup; the child joins the v1
- *   ones itself) -> id maps -> network namespace, veth, lo/eth0 (while the
- *   child mounts) -> "go" (with that namespace) -> event loop -> reap ->
- *   OOM check. */
+ *   ones itself) -> id maps -> veth -> "go" -> event loop -> reap -> OOM
+ *   check. */
 #include "ctr.h"
 
 #include <errno.h>
@@ -20,7 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -46,8 +44,7 @@ struct run {
 	struct cgroup cg;
 	bool cg_made;
 	struct ctr_net net;
-	bool net_by_child;   /* rootless: the container configures lo and eth0 */
-	bool net_by_monitor; /* the monitor makes the netns, in parallel (ctr_run) */
+	bool net_by_child; /* rootless: the container configures lo and eth0 */
 	sigset_t oldmask;
 	int sigfd;
 	int pidfd;
@@ -102,15 +99,13 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* A pipe (or, with `socket`, a stream socket pair, which can carry a
- * descriptor) whose ends sit at CTR_FD_FLOOR or above, close-on-exec. */
-static int make_channel(int ends[2], bool socket, struct iso_err *err)
+/* A pipe whose ends sit at CTR_FD_FLOOR or above, all close-on-exec. */
+static int make_pipe(int ends[2], struct iso_err *err)
 {
 	int p[2];
 
-	if (socket ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0
-		   : pipe2(p, O_CLOEXEC) < 0)
-		return iso_err_set(err, -errno, socket ? "socketpair" : "pipe");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return iso_err_set(err, -errno, "pipe");
 	for (int i = 0; i < 2; i++) {
 		ends[i] = fcntl(p[i], F_DUPFD_CLOEXEC, CTR_FD_FLOOR);
 		close(p[i]);
@@ -230,7 +225,7 @@ static unsigned long long clone_flags(const struct run *run)
 
 	f |= ns & CTR_NS_PID ? CLONE_NEWPID : 0;
 	f |= ns & CTR_NS_MOUNT ? CLONE_NEWNS : 0;
-	f |= (ns & CTR_NS_NET) && !run->net_by_monitor ? CLONE_NEWNET : 0;
+	f |= ns & CTR_NS_NET ? CLONE_NEWNET : 0;
 	f |= ns & CTR_NS_UTS ? CLONE_NEWUTS : 0;
 	f |= ns & CTR_NS_IPC ? CLONE_NEWIPC : 0;
 	f |= ns & CTR_NS_USER ? CLONE_NEWUSER : 0;
@@ -253,7 +248,6 @@ static int spawn(struct run *run, struct iso_err *err)
 		.cgroupns_late = has_v1_dirs(&run->cg),
 		.userns = run->cfg->namespaces & CTR_NS_USER,
 		.net_by_child = run->net_by_child,
-		.join_netns = run->net_by_monitor,
 		.sigmask = run->oldmask,
 	};
 	struct clone_args ca = {
@@ -264,8 +258,8 @@ static int spawn(struct run *run, struct iso_err *err)
 	long pid;
 	int r;
 
-	if ((r = make_channel(port, false, err)) < 0 || (r = make_channel(sync, true, err)) < 0 ||
-	    (r = make_channel(status, false, err)) < 0)
+	if ((r = make_pipe(port, err)) < 0 || (r = make_pipe(sync, err)) < 0 ||
+	    (r = make_pipe(status, err)) < 0)
 		goto out;
 	l.port_wr = port[1];
 	l.sync_rd = sync[0];
@@ -297,63 +291,30 @@ out:
 }
 
 /* The container's network, made from here while the container mounts:
- * without a user namespace the network namespace itself (making one is the
- * largest single cost of a launch; the container joins it after its
- * mounts), then the veth (with --netns), then lo and eth0 configured from a
- * socket in that namespace. A rootless monitor may not enter the
- * container's namespaces; there the container configures its side itself
- * (ctr_child.c). *ns is the container's network namespace. */
-static int network_attach(struct run *run, int *ns, struct iso_err *err)
+ * the veth (with --netns), then lo and eth0 configured from a socket in its
+ * namespace. A rootless monitor may not enter that namespace; there the
+ * container configures its side itself (ctr_child.c). */
+static int network_attach(struct run *run, struct iso_err *err)
 {
 	const struct ctr_config *cfg = run->cfg;
 	char path[64];
+	cleanup_close int ns = -1;
 	int r;
 
-	if (run->net_by_monitor) {
-		if ((r = ctr_net_new_ns(ns, err)) < 0)
-			return r;
-	} else {
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)run->pid);
-		if ((*ns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			return iso_err_set(err, -errno, "open %s", path);
-	}
-	if (cfg->netns && (r = ctr_net_add_veth(&run->net, run->rid, *ns, err)) < 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)run->pid);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return iso_err_set(err, -errno, "open %s", path);
+	if (cfg->netns && (r = ctr_net_add_veth(&run->net, run->rid, ns, err)) < 0)
 		return r;
-	if (!run->net_by_child && (r = ctr_net_configure(*ns, cfg->ip, cfg->gw, err)) < 0)
+	if (!run->net_by_child && (r = ctr_net_configure(ns, cfg->ip, cfg->gw, err)) < 0)
 		return iso_err_wrap(err, "container network");
-	return 0;
-}
-
-/* "Go" to the container, with the network namespace it is to join when
- * the monitor made it (`ns` >= 0). */
-static int release_child(struct run *run, int ns, struct iso_err *err)
-{
-	char go = 'g';
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl = {0};
-	struct iovec iov = {.iov_base = &go, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-
-	if (ns >= 0) {
-		msg.msg_control = ctl.buf;
-		msg.msg_controllen = sizeof(ctl.buf);
-		ctl.h.cmsg_level = SOL_SOCKET;
-		ctl.h.cmsg_type = SCM_RIGHTS;
-		ctl.h.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&ctl.h), &ns, sizeof(int));
-	}
-	if (sendmsg(run->sync_wr, &msg, MSG_NOSIGNAL) != 1)
-		return iso_err_set(err, -errno, "release the container");
-	close_fd(&run->sync_wr);
 	return 0;
 }
 
 /* Everything between clone3 and the child's execve on the monitor side. */
 static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 {
-	cleanup_close int ns = -1;
 	int r;
 
 	*cls = CTR_EXIT_RUNTIME;
@@ -361,12 +322,15 @@ static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *er
 		return r;
 	if ((run->cfg->namespaces & CTR_NS_NET) && (run->cfg->netns || !run->net_by_child)) {
 		*cls = CTR_EXIT_NET;
-		if ((r = network_attach(run, &ns, err)) < 0)
+		if ((r = network_attach(run, err)) < 0)
 			return r;
 		emit_phase(run, "net", clock_mono_ns());
 	}
 	*cls = CTR_EXIT_RUNTIME;
-	return release_child(run, run->net_by_monitor ? ns : -1, err);
+	if (write(run->sync_wr, "g", 1) != 1)
+		return iso_err_set(err, -errno, "release the container");
+	close_fd(&run->sync_wr);
+	return 0;
 }
 
 static void read_status(struct run *run)
@@ -525,9 +489,6 @@ int ctr_run(const struct ctr_config *cfg, struct ctr_result *res, enum ctr_exit 
 
 	memset(res, 0, sizeof(*res));
 	run.net_by_child = (cfg->namespaces & CTR_NS_USER) && geteuid() != 0;
-	/* A network namespace must belong to the container's user namespace:
-	 * with one, the clone makes both. */
-	run.net_by_monitor = (cfg->namespaces & CTR_NS_NET) && !(cfg->namespaces & CTR_NS_USER);
 	run.net.ns_fd = -1;
 	run.cg.clone_fd = -1;
 	port_reader_init(&run.reader, on_port_event, &run, NULL, NULL);
