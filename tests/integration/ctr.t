@@ -31,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need "$isoctr" "$rootfs/init" "$bb"
-echo "1..30"
+echo "1..31"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -100,6 +100,9 @@ grep -qx 'capeff=00000000a80425fb' "$tmp/out" && grep -qx 'capbnd=00000000a80425
 ok $? "CapEff and CapBnd are the default set a80425fb"
 grep -qx 'nnp=1' "$tmp/out"
 ok $? "no_new_privs is set"
+# sysfs shows the mounter's network namespace: only the container's lo.
+grep -qx 'links=lo ' "$tmp/out"
+ok $? "an empty network namespace: /sys/class/net holds lo alone ($(grep '^links=' "$tmp/out"))"
 ! grep -q '=writable$' "$tmp/out" | grep -v tmp && ! grep -q 'procsys=\|root=\|sysrq=' "$tmp/out" &&
 	grep -qx 'tmp=writable' "$tmp/out"
 ok $? "/proc/sys, /proc/sysrq-trigger and the rootfs are read-only; /tmp is writable"
