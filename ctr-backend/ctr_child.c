@@ -137,8 +137,7 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	phase(l, "pivot");
 	if (!l->userns)
 		wait_go(l);
-	if ((cfg->namespaces & CTR_NS_NET) && l->net_by_child &&
-	    ctr_net_configure(-1, cfg->ip, cfg->gw, &err) < 0) {
+	if ((cfg->namespaces & CTR_NS_NET) && ctr_net_configure(cfg->ip, cfg->gw, &err) < 0) {
 		iso_err_wrap(&err, "container network");
 		fail(l, CTR_EXIT_NET, &err);
 	}

@@ -7,8 +7,8 @@
  * close-on-exec: EOF means execve succeeded) or one ERROR record with the
  * exit class and message, after which the child exits.
  * Monitor -> child, on the sync pipe: one byte once the id maps and the
- * network (veth, lo, eth0: the monitor configures them) are ready; EOF instead means the monitor
- * died and the child exits. */
+ * network are ready; EOF instead means the monitor died and the child
+ * exits. */
 #ifndef ISOCTR_CTR_CHILD_H
 #define ISOCTR_CTR_CHILD_H
 
@@ -45,7 +45,6 @@ struct ctr_launch {
 	struct cgroup *cg;  /* the child's copy: joined first thing (v1 dirs) */
 	bool cgroupns_late; /* unshare the cgroup ns after joining the v1 dirs */
 	bool userns;	    /* wait for the id maps before touching files */
-	bool net_by_child;  /* configure lo and eth0 here (a rootless monitor cannot) */
 	sigset_t sigmask;   /* the signal mask PROGRAM starts with */
 };
 

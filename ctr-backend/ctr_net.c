@@ -189,47 +189,18 @@ static int add_address(struct nl_sock *sk, int ifindex, const char *cidr, struct
 	return r < 0 ? nl_fail(err, r, "net: add address") : 0;
 }
 
-/* An rtnetlink socket of the network namespace `netns_fd` (-1: the
- * caller's) in *out: a socket stays in the namespace it was made in, so
- * the caller enters that one only to connect. */
-static int route_socket(int netns_fd, struct nl_sock **out, struct iso_err *err)
+int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
-	cleanup_close int own = -1;
 	int r;
 
 	if (!sk)
 		return iso_err_set(err, -ENOMEM, "net: netlink socket");
-	if (netns_fd >= 0) {
-		own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (own < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
-			r = iso_err_set(err, -errno,
-					"net: enter the container's network namespace");
-			nl_socket_free(sk);
-			return r;
-		}
-	}
 	r = nl_connect(sk, NETLINK_ROUTE);
-	r = r < 0 ? nl_fail(err, r, "net: netlink socket") : 0;
-	/* Back home before anything else. */
-	if (own >= 0 && setns(own, CLONE_NEWNET) < 0 && r == 0)
-		r = iso_err_set(err, -errno, "net: return to the own network namespace");
-	if (r < 0) {
-		nl_socket_free(sk);
-		return r;
-	}
-	*out = sk;
-	return 0;
-}
-
-int ctr_net_configure(int netns_fd, const char *ip, const char *gw, struct iso_err *err)
-{
-	struct nl_sock *sk = NULL;
-	int r = route_socket(netns_fd, &sk, err);
-
 	if (r < 0)
-		return r;
-	r = link_up(sk, CTR_LO_IFINDEX, "lo", err);
+		r = nl_fail(err, r, "net: netlink socket");
+	else
+		r = link_up(sk, CTR_LO_IFINDEX, "lo", err);
 	if (r == 0 && ip && ip[0] && (r = link_up(sk, CTR_INNER_IFINDEX, "eth0", err)) == 0)
 		r = add_address(sk, CTR_INNER_IFINDEX, ip, err);
 	if (r == 0 && gw && gw[0])

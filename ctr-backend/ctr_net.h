@@ -36,11 +36,9 @@ int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struc
  * it), close everything. Idempotent; safe on a zeroed object with ns_fd -1. */
 void ctr_net_close(struct ctr_net *n);
 
-/* In the container's network namespace `netns_fd` (-1: the caller's own):
- * bring lo up, and with `ip` (ADDR/PREFIX) bring eth0 up with that
- * address, plus a default route via `gw` when not empty. From outside, the
- * (single-threaded) caller enters the namespace to make its socket and
- * returns; that needs CAP_SYS_ADMIN over both namespaces. */
-int ctr_net_configure(int netns_fd, const char *ip, const char *gw, struct iso_err *err);
+/* Inside the container's namespace: bring lo up, and with `ip`
+ * (ADDR/PREFIX) bring eth0 up with that address, plus a default route via
+ * `gw` when not empty. */
+int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err);
 
 #endif

@@ -44,7 +44,6 @@ struct run {
 	struct cgroup cg;
 	bool cg_made;
 	struct ctr_net net;
-	bool net_by_child; /* rootless: the container configures lo and eth0 */
 	sigset_t oldmask;
 	int sigfd;
 	int pidfd;
@@ -247,7 +246,6 @@ static int spawn(struct run *run, struct iso_err *err)
 		.cg = &run->cg,
 		.cgroupns_late = has_v1_dirs(&run->cg),
 		.userns = run->cfg->namespaces & CTR_NS_USER,
-		.net_by_child = run->net_by_child,
 		.sigmask = run->oldmask,
 	};
 	struct clone_args ca = {
@@ -290,26 +288,16 @@ out:
 	return r;
 }
 
-/* The container's network, made from here while the container mounts:
- * the veth (with --netns), then lo and eth0 configured from a socket in its
- * namespace. A rootless monitor may not enter that namespace; there the
- * container configures its side itself (ctr_child.c). */
 static int network_attach(struct run *run, struct iso_err *err)
 {
-	const struct ctr_config *cfg = run->cfg;
 	char path[64];
 	cleanup_close int ns = -1;
-	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)run->pid);
 	ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return iso_err_set(err, -errno, "open %s", path);
-	if (cfg->netns && (r = ctr_net_add_veth(&run->net, run->rid, ns, err)) < 0)
-		return r;
-	if (!run->net_by_child && (r = ctr_net_configure(ns, cfg->ip, cfg->gw, err)) < 0)
-		return iso_err_wrap(err, "container network");
-	return 0;
+	return ctr_net_add_veth(&run->net, run->rid, ns, err);
 }
 
 /* Everything between clone3 and the child's execve on the monitor side. */
@@ -320,7 +308,7 @@ static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *er
 	*cls = CTR_EXIT_RUNTIME;
 	if ((run->cfg->namespaces & CTR_NS_USER) && (r = write_id_maps(run->pid, err)) < 0)
 		return r;
-	if ((run->cfg->namespaces & CTR_NS_NET) && (run->cfg->netns || !run->net_by_child)) {
+	if (run->cfg->netns) {
 		*cls = CTR_EXIT_NET;
 		if ((r = network_attach(run, err)) < 0)
 			return r;
@@ -488,7 +476,6 @@ int ctr_run(const struct ctr_config *cfg, struct ctr_result *res, enum ctr_exit 
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	run.net_by_child = (cfg->namespaces & CTR_NS_USER) && geteuid() != 0;
 	run.net.ns_fd = -1;
 	run.cg.clone_fd = -1;
 	port_reader_init(&run.reader, on_port_event, &run, NULL, NULL);
