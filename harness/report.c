@@ -63,7 +63,6 @@ static void write_environment(const struct report_ctx *ctx, const struct report_
 	ops->table_end(f);
 }
 
-/* Every figure of every set, as measured. */
 /* "18194", "12.35", "0.3761" (four significant digits, never an
  * exponent: the table is read by people), or "LO - HI" when `hi` is given. */
 static void fmt_value(char *buf, size_t cap, double lo, const double *hi)
@@ -74,6 +73,7 @@ static void fmt_value(char *buf, size_t cap, double lo, const double *hi)
 		snprintf(buf + n, cap - (size_t)n, fabs(*hi) >= 1e4 ? " - %.0f" : " - %.4g", *hi);
 }
 
+/* Every figure of every set, as measured. */
 static void write_figures(const struct report_ctx *ctx, const struct report_doc_ops *ops, FILE *f)
 {
 	static const char *const cols[] = {
