@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -46,18 +47,48 @@ static _Noreturn void fail(const struct ctr_launch *l, enum ctr_exit cls, const 
 	_exit(cls);
 }
 
-/* Block until the monitor says go; EOF means it died: give up quietly. */
-static void wait_go(const struct ctr_launch *l)
+/* Block for the monitor's next message, which must be `kind`; EOF means
+ * it died: give up quietly. Returns the descriptor it carried, or -1. */
+static int wait_msg(const struct ctr_launch *l, enum ctr_msg kind)
 {
-	char go;
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	char got;
+	struct iovec iov = {.iov_base = &got, .iov_len = 1};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
 	ssize_t n;
+	int fd = -1;
 
 	do {
-		n = read(l->sync_rd, &go, 1);
+		n = recvmsg(l->sync_rd, &msg, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
-	if (n != 1)
+	if (n != 1 || got != (char)kind)
 		_exit(CTR_EXIT_RUNTIME);
-	close(l->sync_rd);
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+/* Into the network namespace the monitor made while the mounts above went
+ * on; sysfs can only be mounted from inside it. */
+static void join_netns(const struct ctr_launch *l, int fd)
+{
+	struct iso_err err = {0};
+
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		iso_err_set(&err, fd < 0 ? -EBADF : -errno, "join the network namespace");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	close(fd);
 }
 
 /* The program's environment: a fixed base, the bench port, then --env. */
@@ -106,8 +137,8 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	struct iso_err err = {0};
 	int r;
 
-	/* Without the monitor's copy of the sync pipe's write end here, its
-	 * death reads as EOF in wait_go(). */
+	/* Without the monitor's copy of the sync socket's other end here, its
+	 * death reads as EOF in wait_msg(). */
 	for (int i = 0; i < 3; i++)
 		close(l->monitor_fds[i]);
 	/* The container dies with its monitor (and so does its PID ns). */
@@ -129,17 +160,17 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	/* In a user namespace nothing may be created before the id maps
 	 * exist; otherwise the mounts overlap the monitor's veth work. */
 	if (l->userns)
-		wait_go(l);
+		wait_msg(l, CTR_MSG_GO);
 	if (ctr_mount_enter(cfg, l->userns, &err) < 0 || ctr_mount_harden(&err) < 0) {
 		iso_err_wrap(&err, "container mounts");
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
 	phase(l, "pivot");
-	if (!l->userns)
-		wait_go(l);
-	if ((cfg->namespaces & CTR_NS_NET) && ctr_net_configure(cfg->ip, cfg->gw, &err) < 0) {
-		iso_err_wrap(&err, "container network");
-		fail(l, CTR_EXIT_NET, &err);
+	if (l->netns_by_monitor)
+		join_netns(l, wait_msg(l, CTR_MSG_NETNS));
+	if (ctr_mount_finish(&err) < 0) {
+		iso_err_wrap(&err, "container mounts");
+		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
 	if ((cfg->namespaces & CTR_NS_UTS) && sethostname(l->hostname, strlen(l->hostname)) < 0) {
 		iso_err_set(&err, -errno, "sethostname %s", l->hostname);
@@ -157,8 +188,19 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 		iso_err_set(&err, -errno, "prepare descriptors");
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
+	/* A network namespace clone3 made (for a user namespace) is the
+	 * container's to set up. */
+	if ((cfg->namespaces & CTR_NS_NET) && !l->netns_by_monitor &&
+	    ctr_net_configure(cfg->ip, cfg->gw, &err) < 0) {
+		iso_err_wrap(&err, "container network");
+		fail(l, CTR_EXIT_NET, &err);
+	}
 	if (ctr_caps_apply(&err) < 0)
 		fail(l, CTR_EXIT_RUNTIME, &err);
+	/* Nothing from here on needs a privilege or the network: "go" comes
+	 * last, so that the monitor's work overlaps all of the above. */
+	if (!l->userns)
+		wait_msg(l, CTR_MSG_GO);
 	/* The monitor blocks the signals it reads from a signalfd. */
 	if (sigprocmask(SIG_SETMASK, &l->sigmask, NULL) < 0) {
 		iso_err_set(&err, -errno, "restore signal mask");

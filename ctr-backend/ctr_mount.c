@@ -20,13 +20,16 @@
 #define CTR_SHM_OPTS "mode=1777,size=65536k"
 #define CTR_TMP_OPTS "mode=1777,size=65536k"
 
+/* The flags of our /dev, which its read-only remount repeats. */
+#define CTR_DEV_FLAGS (MS_NOSUID | MS_NOEXEC)
 /* The flags of our /proc, which its read-only binds repeat on remount. */
 #define CTR_PROC_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 static const char *const mount_points[] = {"proc", "dev", "tmp"};
 
-/* runc spec defaults (runtime-spec config-linux.md); directories get an
- * empty tmpfs, files /dev/null. */
+/* runc spec defaults (runtime-spec config-linux.md) under /proc;
+ * directories get an empty tmpfs, files /dev/null. /sys/firmware, the one
+ * under /sys, is masked with sysfs (ctr_mount_sys()). */
 static const struct {
 	const char *path;
 	bool dir;
@@ -34,7 +37,6 @@ static const struct {
 	{"/proc/acpi", true},	      {"/proc/asound", true},	      {"/proc/kcore", false},
 	{"/proc/keys", false},	      {"/proc/latency_stats", false}, {"/proc/timer_list", false},
 	{"/proc/timer_stats", false}, {"/proc/sched_debug", false},   {"/proc/scsi", true},
-	{"/sys/firmware", true},
 };
 static const char *const readonly_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -124,7 +126,7 @@ static int make_dev(bool userns, struct iso_err *err)
 	int r;
 
 	/* /dev is a small tmpfs of our own: nothing of the host's /dev shows. */
-	if ((r = do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, CTR_DEV_OPTS, err)) < 0)
+	if ((r = do_mount("tmpfs", "dev", "tmpfs", CTR_DEV_FLAGS, CTR_DEV_OPTS, err)) < 0)
 		return r;
 	mask = umask(0);
 	r = make_nodes(userns, err);
@@ -189,28 +191,26 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 	if ((r = make_dev(userns, err)) < 0 ||
 	    (r = do_mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, CTR_TMP_OPTS, err)) < 0)
 		return r;
-	/* 6. sysfs read-only, where the rootfs has a mount point for it; it
-	 *    shows the new network namespace's devices only. */
-	if (access("sys", F_OK) == 0 &&
-	    (r = do_mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL, err)) < 0)
-		return r;
 	for (size_t i = 0; i < cfg->nbinds; i++)
 		if ((r = bind_one(&cfg->binds[i], err)) < 0)
 			return r;
+	/* 6. /dev read-only once populated: the container keeps CAP_MKNOD
+	 *    (the default set) and has no device cgroup, so a writable /dev
+	 *    without nodev would let it make and open any host device.
+	 *    Writing to the nodes still works; /dev/pts and /dev/shm are
+	 *    mounts of their own and stay writable. */
+	if ((r = do_mount(NULL, "dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | CTR_DEV_FLAGS, NULL,
+			  err)) < 0)
+		return r;
 	/* 7. The shared rootfs is read-only for every instance. */
 	if (!cfg->rootfs_rw && (r = remount_ro(".", err)) < 0)
 		return r;
 	/* 8. pivot_root(".", "."): the old root ends stacked on the new one,
-	 *    so a read-only rootfs needs no old_root directory ... */
+	 *    so a read-only rootfs needs no old_root directory; it is
+	 *    detached by ctr_mount_finish(). Lookups from "/" start below it,
+	 *    on the new root. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return iso_err_set(err, -errno, "pivot_root");
-	/* 9. ... and is detached from above it, taking the host's tree away. */
-	if (umount2(".", MNT_DETACH) < 0)
-		return iso_err_set(err, -errno, "detach old root");
-	/* 10. pivot_root does not promise the cwd: go to the new root. */
-	if (chdir("/") < 0)
-		return iso_err_set(err, -errno, "chdir /");
 	return 0;
 }
 
@@ -249,5 +249,29 @@ int ctr_mount_harden(struct iso_err *err)
 				  NULL, err)) < 0)
 			return r;
 	}
+	return 0;
+}
+
+int ctr_mount_finish(struct iso_err *err)
+{
+	int r;
+
+	/* sysfs first: in a user namespace the kernel allows a new sysfs
+	 * only while a fully visible one (the host's, in the old root) is
+	 * in the namespace (mount_too_revealing()). */
+	if (access("/sys", F_OK) == 0 &&
+	    ((r = do_mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   NULL, err)) < 0 ||
+	     (r = mask("/sys/firmware", true, err)) < 0))
+		return r;
+	/* The old root, on top of the cwd (the new root), goes with the
+	 * host's tree below it. Its detach waits for an RCU grace period,
+	 * which a CPU busy making a network namespace holds up: hence here,
+	 * once the namespace exists, and not right after pivot_root. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return iso_err_set(err, -errno, "detach old root");
+	/* pivot_root does not promise the cwd: go to the new root. */
+	if (chdir("/") < 0)
+		return iso_err_set(err, -errno, "chdir /");
 	return 0;
 }

@@ -17,11 +17,18 @@
 int ctr_mount_check_rootfs(const char *rootfs, struct iso_err *err);
 
 /* In the child, in its new mount namespace: everything up to and
- * including pivot_root; the process ends with "/" the container's root.
- * `userns`: device nodes are bind-mounted instead of created. */
+ * including pivot_root; the process ends with "/" the container's root,
+ * the old root still attached above it. `userns`: device nodes are
+ * bind-mounted instead of created. */
 int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *err);
 
-/* After ctr_mount_enter(): mask and write-protect the OCI default paths. */
+/* After ctr_mount_enter(): mask and write-protect the OCI default paths
+ * under /proc. */
 int ctr_mount_harden(struct iso_err *err);
+
+/* Last, once the process is in the container's network namespace (sysfs
+ * shows the network devices of its mounter's): /sys read-only where the
+ * rootfs has the directory, /sys/firmware masked, the old root detached. */
+int ctr_mount_finish(struct iso_err *err);
 
 #endif

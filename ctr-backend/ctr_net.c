@@ -189,6 +189,16 @@ static int add_address(struct nl_sock *sk, int ifindex, const char *cidr, struct
 	return r < 0 ? nl_fail(err, r, "net: add address") : 0;
 }
 
+int ctr_net_new_ns(int *fd, struct iso_err *err)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		return iso_err_set(err, -errno, "net: new network namespace");
+	*fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return iso_err_set(err, -errno, "net: open /proc/thread-self/ns/net");
+	return 0;
+}
+
 int ctr_net_configure(const char *ip, const char *gw, struct iso_err *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();

@@ -36,6 +36,10 @@ int ctr_net_add_veth(struct ctr_net *n, const char *rid, int ctr_netns_fd, struc
  * it), close everything. Idempotent; safe on a zeroed object with ns_fd -1. */
 void ctr_net_close(struct ctr_net *n);
 
+/* Move the calling thread (only) into a new network namespace and return
+ * a descriptor of it in *fd (close-on-exec). */
+int ctr_net_new_ns(int *fd, struct iso_err *err);
+
 /* Inside the container's namespace: bring lo up, and with `ip`
  * (ADDR/PREFIX) bring eth0 up with that address, plus a default route via
  * `gw` when not empty. */

@@ -3,9 +3,10 @@
  *
  * Construction order (each step undone by run_teardown()):
  *   signals -> rootfs check -> netns/bridge lookup -> run state dir ->
- *   cgroup -> pipes -> clone3 (into the v2 cgroup; the child joins the v1
- *   ones itself) -> id maps -> veth -> "go" -> event loop -> reap -> OOM
- *   check. */
+ *   network namespace thread (netns_start) -> cgroup -> pipes -> clone3
+ *   (into the v2 cgroup; the child joins the v1 ones itself) -> id maps ->
+ *   join the thread (or, in a user namespace, the veth) -> "go" -> event
+ *   loop -> reap -> OOM check. */
 #include "ctr.h"
 
 #include <errno.h>
@@ -14,11 +15,13 @@
 #include <inttypes.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,6 +39,16 @@
 /* Pipe ends go above the descriptors the child rearranges (0-3). */
 #define CTR_FD_FLOOR 10
 
+/* See netns_start(). */
+struct netns_task {
+	pthread_t thread;
+	bool started;
+	uint64_t t_veth, t_done; /* when the veth, and all, were in place */
+	int r;
+	enum ctr_exit cls;
+	struct iso_err err;
+};
+
 struct run {
 	const struct ctr_config *cfg;
 	char rid[RUNID_BUF];
@@ -49,7 +62,10 @@ struct run {
 	int pidfd;
 	pid_t pid;
 	bool reaped;
-	int port_rd, status_rd, sync_wr;
+	int port_rd, status_rd;
+	int sync_rd, sync_wr; /* the child's "go" (ctr_child.h), made before it */
+	struct netns_task netns;
+	int netns_fd; /* the container's, made by netns_start(), until sent */
 	int events_fd;
 	struct port_reader reader;
 	bool exit_seen;
@@ -98,13 +114,16 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* A pipe whose ends sit at CTR_FD_FLOOR or above, all close-on-exec. */
-static int make_pipe(int ends[2], struct iso_err *err)
+/* A pipe, or a socket pair where a descriptor must pass, whose ends sit at
+ * CTR_FD_FLOOR or above, all close-on-exec. */
+static int make_pair(int ends[2], bool sock, struct iso_err *err)
 {
-	int p[2];
+	const char *what = sock ? "socketpair" : "pipe";
+	int p[2], r;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return iso_err_set(err, -errno, "pipe");
+	r = sock ? socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) : pipe2(p, O_CLOEXEC);
+	if (r < 0)
+		return iso_err_set(err, -errno, "%s", what);
 	for (int i = 0; i < 2; i++) {
 		ends[i] = fcntl(p[i], F_DUPFD_CLOEXEC, CTR_FD_FLOOR);
 		close(p[i]);
@@ -112,7 +131,7 @@ static int make_pipe(int ends[2], struct iso_err *err)
 	if (ends[0] < 0 || ends[1] < 0) {
 		close_fd(&ends[0]);
 		close_fd(&ends[1]);
-		return iso_err_set(err, -EMFILE, "pipe: move descriptors");
+		return iso_err_set(err, -EMFILE, "%s: move descriptors", what);
 	}
 	return 0;
 }
@@ -217,6 +236,14 @@ static bool has_v1_dirs(const struct cgroup *cg)
 	return false;
 }
 
+/* The network namespace, the largest single cost of a start, is made by
+ * the monitor while the child mounts, unless a user namespace must own it
+ * (then clone3 makes it, in the child's user namespace). */
+static bool netns_by_monitor(const struct ctr_config *cfg)
+{
+	return (cfg->namespaces & CTR_NS_NET) && !(cfg->namespaces & CTR_NS_USER);
+}
+
 static unsigned long long clone_flags(const struct run *run)
 {
 	unsigned int ns = run->cfg->namespaces;
@@ -224,7 +251,7 @@ static unsigned long long clone_flags(const struct run *run)
 
 	f |= ns & CTR_NS_PID ? CLONE_NEWPID : 0;
 	f |= ns & CTR_NS_MOUNT ? CLONE_NEWNS : 0;
-	f |= ns & CTR_NS_NET ? CLONE_NEWNET : 0;
+	f |= (ns & CTR_NS_NET) && !netns_by_monitor(run->cfg) ? CLONE_NEWNET : 0;
 	f |= ns & CTR_NS_UTS ? CLONE_NEWUTS : 0;
 	f |= ns & CTR_NS_IPC ? CLONE_NEWIPC : 0;
 	f |= ns & CTR_NS_USER ? CLONE_NEWUSER : 0;
@@ -239,13 +266,14 @@ static unsigned long long clone_flags(const struct run *run)
 
 static int spawn(struct run *run, struct iso_err *err)
 {
-	int port[2] = {-1, -1}, sync[2] = {-1, -1}, status[2] = {-1, -1};
+	int port[2] = {-1, -1}, status[2] = {-1, -1};
 	struct ctr_launch l = {
 		.cfg = run->cfg,
 		.hostname = run->hostname,
 		.cg = &run->cg,
 		.cgroupns_late = has_v1_dirs(&run->cg),
 		.userns = run->cfg->namespaces & CTR_NS_USER,
+		.netns_by_monitor = netns_by_monitor(run->cfg),
 		.sigmask = run->oldmask,
 	};
 	struct clone_args ca = {
@@ -256,14 +284,14 @@ static int spawn(struct run *run, struct iso_err *err)
 	long pid;
 	int r;
 
-	if ((r = make_pipe(port, err)) < 0 || (r = make_pipe(sync, err)) < 0 ||
-	    (r = make_pipe(status, err)) < 0)
+	if ((r = make_pair(port, false, err)) < 0 || (r = make_pair(status, false, err)) < 0)
 		goto out;
+
 	l.port_wr = port[1];
-	l.sync_rd = sync[0];
+	l.sync_rd = run->sync_rd;
 	l.status_wr = status[1];
 	l.monitor_fds[0] = port[0];
-	l.monitor_fds[1] = sync[1];
+	l.monitor_fds[1] = run->sync_wr;
 	l.monitor_fds[2] = status[0];
 	ca.flags = clone_flags(run);
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
@@ -275,19 +303,123 @@ static int spawn(struct run *run, struct iso_err *err)
 		ctr_child_main(&l);
 	run->pid = (pid_t)pid;
 	run->port_rd = steal_fd(&port[0]);
-	run->sync_wr = steal_fd(&sync[1]);
+	close_fd(&run->sync_rd);
 	run->status_rd = steal_fd(&status[0]);
 	fcntl(run->port_rd, F_SETFL, O_NONBLOCK);
 	r = 0;
 out:
 	for (int i = 0; i < 2; i++) {
 		close_fd(&port[i]);
-		close_fd(&sync[i]);
 		close_fd(&status[i]);
 	}
 	return r;
 }
 
+/* One message to the child (ctr_child.h), carrying `fd` when >= 0. */
+static int send_msg(int sock, enum ctr_msg kind, int fd, struct iso_err *err)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl = {0};
+	char byte = (char)kind;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1)
+		return iso_err_set(err, -errno, "message to the container");
+	return 0;
+}
+
+static void *netns_main(void *arg)
+{
+	struct run *run = arg;
+	struct netns_task *t = &run->netns;
+	const struct ctr_config *cfg = run->cfg;
+
+	t->cls = CTR_EXIT_RUNTIME;
+	if ((t->r = ctr_net_new_ns(&run->netns_fd, &t->err)) < 0 ||
+	    (t->r = send_msg(run->sync_wr, CTR_MSG_NETNS, run->netns_fd, &t->err)) < 0)
+		return NULL;
+	t->cls = CTR_EXIT_NET;
+	if (cfg->netns) {
+		t->r = ctr_net_add_veth(&run->net, run->rid, run->netns_fd, &t->err);
+		if (t->r < 0)
+			return NULL;
+		t->t_veth = clock_mono_ns();
+	}
+	if ((t->r = ctr_net_configure(cfg->ip, cfg->gw, &t->err)) < 0)
+		return NULL;
+	t->t_done = clock_mono_ns();
+	/* Nothing else holds the child back (id maps are for user
+	 * namespaces, where there is no thread): "go" from here, not through
+	 * a wake-up of the main thread first. */
+	t->cls = CTR_EXIT_RUNTIME;
+	t->r = send_msg(run->sync_wr, CTR_MSG_GO, -1, &t->err);
+	return NULL;
+}
+
+/* The container's network namespace is made by a thread of the monitor
+ * while the main thread makes the cgroup and the child and the child
+ * mounts: it is the largest single cost of a start. Only the thread moves
+ * into it. It hands it to the child as soon as it exists, creates the
+ * veth's inner end in place, brings lo up, sets the address and route and
+ * says "go" while the child finishes its set-up. It starts on another CPU than the main
+ * thread's: a scheduler that packs a new task next to its creator would
+ * run the two in turn. Until netns_join(), run->net and run->netns_fd are
+ * the thread's, and it may send on run->sync_wr. */
+static int netns_start(struct run *run, struct iso_err *err)
+{
+	pthread_attr_t attr;
+	cpu_set_t others;
+	int cpu = sched_getcpu(), r;
+
+	if ((r = pthread_attr_init(&attr)) != 0)
+		return iso_err_set(err, -r, "thread attributes");
+	if (cpu >= 0 && sched_getaffinity(0, sizeof(others), &others) == 0) {
+		CPU_CLR(cpu, &others);
+		if (CPU_COUNT(&others) > 0)
+			pthread_attr_setaffinity_np(&attr, sizeof(others), &others);
+	}
+	r = pthread_create(&run->netns.thread, &attr, netns_main, run);
+	pthread_attr_destroy(&attr);
+	if (r != 0)
+		return iso_err_set(err, -r, "network namespace thread");
+	run->netns.started = true;
+	return 0;
+}
+
+static int netns_join(struct run *run, enum ctr_exit *cls, struct iso_err *err)
+{
+	struct netns_task *t = &run->netns;
+
+	if (!t->started)
+		return 0;
+	pthread_join(t->thread, NULL);
+	t->started = false;
+	close_fd(&run->netns_fd);
+	if (t->r < 0) {
+		*cls = t->cls;
+		*err = t->err;
+		return t->r;
+	}
+	if (t->t_veth)
+		emit_phase(run, "net", t->t_veth);
+	emit_phase(run, "netns", t->t_done);
+	return 0;
+}
+
+/* The veth into a namespace clone3 made (in a user namespace). */
 static int network_attach(struct run *run, struct iso_err *err)
 {
 	char path[64];
@@ -303,44 +435,56 @@ static int network_attach(struct run *run, struct iso_err *err)
 /* Everything between clone3 and the child's execve on the monitor side. */
 static int prepare_child(struct run *run, enum ctr_exit *cls, struct iso_err *err)
 {
+	const struct ctr_config *cfg = run->cfg;
 	int r;
 
 	*cls = CTR_EXIT_RUNTIME;
-	if ((run->cfg->namespaces & CTR_NS_USER) && (r = write_id_maps(run->pid, err)) < 0)
+	if ((cfg->namespaces & CTR_NS_USER) && (r = write_id_maps(run->pid, err)) < 0)
 		return r;
-	if (run->cfg->netns) {
-		*cls = CTR_EXIT_NET;
-		if ((r = network_attach(run, err)) < 0)
+	if ((r = netns_join(run, cls, err)) < 0)
+		return r;
+	if (!netns_by_monitor(cfg)) { /* else the thread released it */
+		if (cfg->netns) {
+			*cls = CTR_EXIT_NET;
+			if ((r = network_attach(run, err)) < 0)
+				return r;
+			emit_phase(run, "net", clock_mono_ns());
+		}
+		*cls = CTR_EXIT_RUNTIME;
+		if ((r = send_msg(run->sync_wr, CTR_MSG_GO, -1, err)) < 0)
 			return r;
-		emit_phase(run, "net", clock_mono_ns());
 	}
-	*cls = CTR_EXIT_RUNTIME;
-	if (write(run->sync_wr, "g", 1) != 1)
-		return iso_err_set(err, -errno, "release the container");
 	close_fd(&run->sync_wr);
 	return 0;
 }
 
+/* After the reap every writer of the status pipe is gone: read all of it,
+ * several records a read (each was written whole, so reads of whole
+ * records return whole records). */
 static void read_status(struct run *run)
 {
-	struct ctr_record rec;
-	ssize_t n = read(run->status_rd, &rec, sizeof(rec));
+	struct ctr_record recs[8];
+	ssize_t n;
 
-	if (n <= 0) {
-		if (n == 0 || errno != EINTR)
-			close_fd(&run->status_rd);
-		return;
+	while ((n = read(run->status_rd, recs, sizeof(recs))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (size_t i = 0; i < (size_t)n / sizeof(recs[0]); i++) {
+			struct ctr_record *rec = &recs[i];
+			rec->phase[sizeof(rec->phase) - 1] = '\0';
+			if (rec->kind == CTR_RECORD_PHASE) {
+				emit_phase(run, rec->phase, rec->t_ns);
+			} else if (rec->kind == CTR_RECORD_ERROR && !run->child_failed) {
+				rec->err.msg[sizeof(rec->err.msg) - 1] = '\0';
+				run->child_err = *rec;
+				run->child_failed = true;
+			}
+		}
 	}
-	if (n != (ssize_t)sizeof(rec))
-		return;
-	rec.phase[sizeof(rec.phase) - 1] = '\0';
-	if (rec.kind == CTR_RECORD_PHASE) {
-		emit_phase(run, rec.phase, rec.t_ns);
-	} else if (rec.kind == CTR_RECORD_ERROR && !run->child_failed) {
-		rec.err.msg[sizeof(rec.err.msg) - 1] = '\0';
-		run->child_err = rec;
-		run->child_failed = true;
-	}
+	close_fd(&run->status_rd);
 }
 
 static void reap(struct run *run, int *status)
@@ -355,7 +499,7 @@ static void reap(struct run *run, int *status)
 	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 
-/* Until the container's init is reaped and every descriptor shows EOF.
+/* Until the container's init is reaped and its bench port shows EOF.
  * The status pipe is read only once the init is reaped: its records are
  * stamped where they happened, and a monitor woken by each of them would
  * take the CPU from the container in the middle of its set-up. */
@@ -363,14 +507,13 @@ static void event_loop(struct run *run, struct ctr_result *res)
 {
 	struct iso_err err = {0};
 
-	while (!run->reaped || run->port_rd >= 0 || run->status_rd >= 0) {
-		struct pollfd p[4] = {
+	while (!run->reaped || run->port_rd >= 0) {
+		struct pollfd p[3] = {
 			{.fd = run->sigfd, .events = POLLIN},
 			{.fd = run->reaped ? -1 : run->pidfd, .events = POLLIN},
 			{.fd = run->port_rd, .events = POLLIN},
-			{.fd = run->reaped ? run->status_rd : -1, .events = POLLIN},
 		};
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -384,15 +527,15 @@ static void event_loop(struct run *run, struct ctr_result *res)
 				syscall(SYS_pidfd_send_signal, run->pidfd, SIGKILL, NULL, 0);
 			}
 		}
-		if (p[3].revents)
-			read_status(run);
 		if (p[2].revents) {
 			long n = port_reader_read(&run->reader, run->port_rd, &err);
 			if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR))
 				close_fd(&run->port_rd);
 		}
-		if (p[1].revents)
+		if (p[1].revents) {
 			reap(run, &res->status);
+			read_status(run);
+		}
 	}
 }
 
@@ -404,9 +547,12 @@ static void run_teardown(struct run *run)
 		reap(run, &status);
 	}
 	close_fd(&run->pidfd);
+	netns_join(run, &(enum ctr_exit){0}, &(struct iso_err){0});
 	close_fd(&run->port_rd);
 	close_fd(&run->status_rd);
+	close_fd(&run->sync_rd);
 	close_fd(&run->sync_wr);
+	close_fd(&run->netns_fd);
 	ctr_net_close(&run->net);
 	if (run->cg_made)
 		cgroup_destroy(&run->cg);
@@ -423,7 +569,7 @@ static int run_build(struct run *run, struct ctr_result *res, enum ctr_exit *cls
 {
 	const struct ctr_config *cfg = run->cfg;
 	sigset_t mask;
-	int r;
+	int sync[2], r;
 
 	/* Signals are read from a signalfd in the loop, never handled
 	 * asynchronously; one arriving during set-up waits there. */
@@ -444,6 +590,13 @@ static int run_build(struct run *run, struct ctr_result *res, enum ctr_exit *cls
 	if (cfg->netns && (r = ctr_net_open(&run->net, cfg->netns, cfg->bridge, cls, err)) < 0)
 		return r;
 	if ((r = state_open(run, cls, err)) < 0)
+		return r;
+	*cls = CTR_EXIT_RUNTIME;
+	if ((r = make_pair(sync, true, err)) < 0)
+		return r;
+	run->sync_rd = sync[0];
+	run->sync_wr = sync[1];
+	if (netns_by_monitor(cfg) && (r = netns_start(run, err)) < 0)
 		return r;
 	memcpy(res->rid, run->rid, RUNID_BUF);
 	if (cfg->hostname[0])
@@ -468,7 +621,9 @@ int ctr_run(const struct ctr_config *cfg, struct ctr_result *res, enum ctr_exit 
 		.pidfd = -1,
 		.port_rd = -1,
 		.status_rd = -1,
+		.sync_rd = -1,
 		.sync_wr = -1,
+		.netns_fd = -1,
 		.events_fd = cfg->events_fd >= 0  ? cfg->events_fd
 			     : cfg->events_stderr ? 2
 						  : -1,

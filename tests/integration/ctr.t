@@ -31,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need "$isoctr" "$rootfs/init" "$bb"
-echo "1..31"
+echo "1..32"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -83,6 +83,8 @@ inside --hostname ctr-test-host -- /tmp/busybox sh -c '
 	echo x >/proc/sysrq-trigger 2>/dev/null && echo sysrq=writable
 	$B touch /rootfs-write 2>/dev/null && echo root=writable
 	echo x >/tmp/scratch && echo tmp=writable
+	$B mknod /dev/probe-null c 1 3 2>/dev/null && echo mknod=allowed
+	echo x >/dev/null && echo x >/dev/shm/probe && echo devnull+shm=writable
 	$B ls /dev | $B tr "\n" " " | $B sed "s/^/dev=/"; echo
 	echo "links=$($B ls /sys/class/net | $B tr "\n" " ")"
 	echo "nnp=$($B awk "/^NoNewPrivs/ {print \$2}" /proc/self/status)"
@@ -106,14 +108,18 @@ ok $? "an empty network namespace: /sys/class/net holds lo alone ($(grep '^links
 ! grep -q '=writable$' "$tmp/out" | grep -v tmp && ! grep -q 'procsys=\|root=\|sysrq=' "$tmp/out" &&
 	grep -qx 'tmp=writable' "$tmp/out"
 ok $? "/proc/sys, /proc/sysrq-trigger and the rootfs are read-only; /tmp is writable"
+# The container keeps CAP_MKNOD (the default set) and has no device
+# cgroup: a /dev it could add nodes to would open every host device.
+! grep -q '^mknod=' "$tmp/out" && grep -qx 'devnull+shm=writable' "$tmp/out"
+ok $? "/dev is read-only (no mknod), its devices and /dev/shm stay writable"
 grep -q '^dev=console full null ptmx pts random shm stderr stdin stdout tty urandom zero' "$tmp/out" ||
 	grep -q '^dev=fd full null ptmx pts random shm stderr stdin stdout tty urandom zero' "$tmp/out"
 ok $? "/dev holds only the minimal devices: $(grep '^dev=' "$tmp/out")"
 
-# A user namespace maps container root to the caller. As root the monitor
-# brings lo up from outside; rootless (uid 65534, which may not enter the
-# container's namespaces) the container does it itself, and without a
-# cgroup or veth there is no state dir to write either.
+# A user namespace maps container root to the caller; its network
+# namespace is made by clone3 inside it and the container brings lo up
+# itself. Rootless (uid 65534) without a cgroup or veth there is no state
+# dir to write either.
 userns_probe='B=/tmp/busybox
 	echo "map=$($B cat /proc/self/uid_map | $B tr -s " " | $B sed "s/^ //")"
 	echo "lo=$($B cat /sys/class/net/lo/flags)"
