@@ -2,11 +2,11 @@
  * its bench port events, and tears everything down on every path.
  *
  * Construction order (each step undone by run_teardown()):
- *   signals -> rootfs check -> netns/bridge lookup -> run state dir ->
- *   network namespace thread (netns_start) -> cgroup -> pipes -> clone3
- *   (into the v2 cgroup; the child joins the v1 ones itself) -> id maps ->
- *   join the thread (or, in a user namespace, the veth) -> "go" -> event
- *   loop -> reap -> OOM check. */
+ *   signals -> rootfs check -> netns/bridge lookup -> network namespace
+ *   thread (netns_start; after the state dir with a veth) -> run state
+ *   dir -> cgroup -> pipes -> clone3 (into the v2 cgroup; the child joins
+ *   the v1 ones itself) -> id maps -> join the thread (or, in a user
+ *   namespace, the veth) -> "go" -> event loop -> reap -> OOM check. */
 #include "ctr.h"
 
 #include <errno.h>
@@ -589,14 +589,20 @@ static int run_build(struct run *run, struct ctr_result *res, enum ctr_exit *cls
 		return r;
 	if (cfg->netns && (r = ctr_net_open(&run->net, cfg->netns, cfg->bridge, cls, err)) < 0)
 		return r;
-	if ((r = state_open(run, cls, err)) < 0)
-		return r;
 	*cls = CTR_EXIT_RUNTIME;
 	if ((r = make_pair(sync, true, err)) < 0)
 		return r;
 	run->sync_rd = sync[0];
 	run->sync_wr = sync[1];
-	if (netns_by_monitor(cfg) && (r = netns_start(run, err)) < 0)
+	/* The thread needs the run id and its state only for a veth; without
+	 * one it starts before them (a state dir and a cgroup take a
+	 * millisecond or more). */
+	if (netns_by_monitor(cfg) && !cfg->netns && (r = netns_start(run, err)) < 0)
+		return r;
+	if ((r = state_open(run, cls, err)) < 0)
+		return r;
+	*cls = CTR_EXIT_RUNTIME;
+	if (netns_by_monitor(cfg) && cfg->netns && (r = netns_start(run, err)) < 0)
 		return r;
 	memcpy(res->rid, run->rid, RUNID_BUF);
 	if (cfg->hostname[0])
