@@ -214,14 +214,28 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 	return 0;
 }
 
+/* The first directory masked; later ones get a bind of it: one empty
+ * tmpfs for all (each superblock costs its set-up and, at the container's
+ * exit, its teardown). The child is single-threaded. */
+static const char *first_masked_dir;
+
+static int mask_dir(const char *path)
+{
+	int rc = first_masked_dir ? mount(first_masked_dir, path, NULL, MS_BIND, NULL)
+				  : mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0");
+
+	if (rc == 0 && !first_masked_dir)
+		first_masked_dir = path;
+	return rc;
+}
+
 /* Hide `path` under an empty read-only tmpfs (a directory) or /dev/null (a
  * file). No stat first: the mount itself says ENOENT where the kernel has
  * no such path (nothing to hide) and ENOTDIR where it has the other kind. */
 static int mask(const char *path, bool dir, struct iso_err *err)
 {
 	for (int kind = 0; kind < 2; kind++, dir = !dir) {
-		int rc = dir ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0")
-			     : mount("/dev/null", path, NULL, MS_BIND, NULL);
+		int rc = dir ? mask_dir(path) : mount("/dev/null", path, NULL, MS_BIND, NULL);
 		if (rc == 0 || errno == ENOENT)
 			return 0;
 		if (errno != ENOTDIR)

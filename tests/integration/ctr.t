@@ -31,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need "$isoctr" "$rootfs/init" "$bb"
-echo "1..32"
+echo "1..33"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -84,6 +84,8 @@ inside --hostname ctr-test-host -- /tmp/busybox sh -c '
 	$B touch /rootfs-write 2>/dev/null && echo root=writable
 	echo x >/tmp/scratch && echo tmp=writable
 	$B mknod /dev/probe-null c 1 3 2>/dev/null && echo mknod=allowed
+	echo "fw=$($B ls -A /sys/firmware | $B wc -l)"
+	$B touch /sys/firmware/probe 2>/dev/null && echo fwmask=writable
 	echo x >/dev/null && echo x >/dev/shm/probe && echo devnull+shm=writable
 	$B ls /dev | $B tr "\n" " " | $B sed "s/^/dev=/"; echo
 	echo "links=$($B ls /sys/class/net | $B tr "\n" " ")"
@@ -108,6 +110,8 @@ ok $? "an empty network namespace: /sys/class/net holds lo alone ($(grep '^links
 ! grep -q '=writable$' "$tmp/out" | grep -v tmp && ! grep -q 'procsys=\|root=\|sysrq=' "$tmp/out" &&
 	grep -qx 'tmp=writable' "$tmp/out"
 ok $? "/proc/sys, /proc/sysrq-trigger and the rootfs are read-only; /tmp is writable"
+grep -qx 'fw=0' "$tmp/out" && ! grep -q '^fwmask=' "$tmp/out"
+ok $? "/sys/firmware is masked: empty and read-only"
 # The container keeps CAP_MKNOD (the default set) and has no device
 # cgroup: a /dev it could add nodes to would open every host device.
 ! grep -q '^mknod=' "$tmp/out" && grep -qx 'devnull+shm=writable' "$tmp/out"
