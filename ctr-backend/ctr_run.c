@@ -336,9 +336,13 @@ static int send_msg(int sock, enum ctr_msg kind, int fd, struct iso_err *err)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1)
-		return iso_err_set(err, -errno, "message to the container");
-	return 0;
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) == 1)
+		return 0;
+	/* A child that is gone said why on the status pipe (or was killed):
+	 * its end is what the monitor reports. */
+	if (errno == EPIPE || errno == ECONNRESET)
+		return 0;
+	return iso_err_set(err, -errno, "message to the container");
 }
 
 static void *netns_main(void *arg)

@@ -31,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need "$isoctr" "$rootfs/init" "$bb"
-echo "1..33"
+echo "1..34"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -237,6 +237,18 @@ bad 118 --rootfs /nonexistent -- /init ready &&
 	bad 116 --rootfs "$rootfs" --frobnicate -- /init ready &&
 	bad 127 --rootfs "$rootfs" -- /no/such/program
 ok $? "bad input: one line and exit 118/117/119/120/121/116/127 per class"
+
+# A set-up failure inside the container reports its own cause, never the
+# monitor's failure to reach a container that is gone (run 5 times: the
+# two race).
+n=0
+for _ in 1 2 3 4 5; do
+	"$isoctr" run --rootfs "$rootfs" --no-cgroup --bind /nonexistent:/tmp/x -- /init ready \
+		2>"$tmp/err"
+	[ $? = 125 ] && grep -q 'bind source /nonexistent' "$tmp/err" && n=$((n + 1))
+done
+[ $n = 5 ]
+ok $? "a failure inside the container reports its cause ($n of 5)"
 
 # Nothing left behind by the runs above (other runs' objects may come and go).
 snapshot >"$tmp/after"
