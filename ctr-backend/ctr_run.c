@@ -286,7 +286,6 @@ static int spawn(struct run *run, struct iso_err *err)
 
 	if ((r = make_pair(port, false, err)) < 0 || (r = make_pair(status, false, err)) < 0)
 		goto out;
-
 	l.port_wr = port[1];
 	l.sync_rd = run->sync_rd;
 	l.status_wr = status[1];
@@ -378,10 +377,10 @@ static void *netns_main(void *arg)
  * mounts: it is the largest single cost of a start. Only the thread moves
  * into it. It hands it to the child as soon as it exists, creates the
  * veth's inner end in place, brings lo up, sets the address and route and
- * says "go" while the child finishes its set-up. It starts on another CPU than the main
- * thread's: a scheduler that packs a new task next to its creator would
- * run the two in turn. Until netns_join(), run->net and run->netns_fd are
- * the thread's, and it may send on run->sync_wr. */
+ * says "go" while the child finishes its set-up. It starts on another CPU
+ * than the main thread's: a scheduler that packs a new task next to its
+ * creator would run the two in turn. Until netns_join(), run->net and
+ * run->netns_fd are the thread's, and it may send on run->sync_wr. */
 static int netns_start(struct run *run, struct iso_err *err)
 {
 	pthread_attr_t attr;
