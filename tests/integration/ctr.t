@@ -132,7 +132,12 @@ run --userns -- /tmp/busybox sh -c "$userns_probe"
 st=$?
 [ $st = 3 ] && grep -qx 'map=0 0 1' "$tmp/out" && grep -qx 'lo=0x9' "$tmp/out"
 ok $? "--userns as root: exit 3, root maps to uid 0, lo up (status $st: $(tr '\n' ' ' <"$tmp/out"))"
-setpriv --reuid=65534 --regid=65534 --clear-groups "$isoctr" run --userns --rootfs "$rootfs" \
+# The checkout may sit where uid 65534 cannot go (a 0700 temporary dir):
+# it runs a copy of isoctr and the rootfs from a directory open to all.
+rl="$tmp/rootless"
+mkdir -p "$rl" && cp "$isoctr" "$rl/isoctr" && cp -a "$rootfs" "$rl/rootfs" &&
+	chmod 755 "$tmp" "$rl"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$rl/isoctr" run --userns --rootfs "$rl/rootfs" \
 	--bind "$bb:/tmp/busybox" -- /tmp/busybox sh -c "$userns_probe" >"$tmp/out" 2>"$tmp/err"
 st=$?
 [ $st = 3 ] && grep -qx 'map=0 65534 1' "$tmp/out" && grep -qx 'lo=0x9' "$tmp/out"
