@@ -109,12 +109,35 @@ static void progress(const struct runloop_config *cfg, struct runloop_progress *
 	p->done++;
 }
 
-/* One workload: warm-up + reps, backends interleaved. */
+/* Repetitions of `wl` under `be` the set already holds (a resumed run). */
+static size_t reps_done(const struct results *rs, const struct backend *be,
+			const struct suite_workload *wl)
+{
+	const struct results_figure *f =
+		results_find(rs, be->name, wl->name, "startup.ready_ms", 1);
+
+	return f ? f->n_samples : 0;
+}
+
+/* Whether some backend that can run `wl` still lacks repetitions of it. */
+static bool workload_pending(const struct runloop_config *cfg, const struct results *rs,
+			     const struct suite_workload *wl)
+{
+	for (size_t b = 0; b < cfg->nbackends; b++)
+		if ((!wl->needs_net || cfg->backends[b]->uses_net) &&
+		    reps_done(rs, cfg->backends[b], wl) < cfg->reps)
+			return true;
+	return false;
+}
+
+/* One workload: warm-up + reps, backends interleaved; a backend's
+ * repetitions already in the set are not run again. */
 static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 			const struct suite_workload *wl, unsigned int warmup, struct results *rs,
 			struct runloop_progress *prog, struct iso_err *err)
 {
 	unsigned int failures[RUNLOOP_BACKENDS_MAX];
+	size_t done[RUNLOOP_BACKENDS_MAX];
 	int alive[RUNLOOP_BACKENDS_MAX];
 	int r;
 
@@ -123,6 +146,7 @@ static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 
 	for (size_t b = 0; b < cfg->nbackends; b++) {
 		failures[b] = 0;
+		done[b] = reps_done(rs, cfg->backends[b], wl);
 		alive[b] = !wl->needs_net || cfg->backends[b]->uses_net;
 		if (!alive[b]) {
 			r = skip_add(rs, cfg->backends[b]->name, wl->name,
@@ -132,17 +156,20 @@ static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 		}
 	}
 	for (unsigned int rep = 0; rep < warmup + cfg->reps; rep++) {
+		bool ran = false;
+
 		for (size_t k = 0; k < cfg->nbackends; k++) {
 			size_t b = (k + rep) % cfg->nbackends;
 			struct job job = {cfg->backends[b], wl, 1, rep < warmup};
 			struct sample_list l = {.n = 0};
 			struct iso_err ierr = {0};
 
-			if (!alive[b])
+			if (!alive[b] || (!job.warmup && rep - warmup < done[b]))
 				continue;
 			if (cancelled(cfg))
 				return -EINTR;
 			progress(cfg, prog, &job, job.warmup ? "warm-up" : "measure");
+			ran = true;
 			r = ex->ops->measure(ex, &job, &l, &ierr);
 			if (r == -EINTR && cancelled(cfg))
 				return -EINTR;
@@ -161,7 +188,7 @@ static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 			if (!job.warmup && (r = record(rs, &job, &l, err)) < 0)
 				return r;
 		}
-		if ((r = save(cfg, rs, err)) < 0)
+		if (ran && (r = save(cfg, rs, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -242,21 +269,38 @@ static int measured(const struct results *rs, const struct backend *be,
 	return results_find(rs, be->name, wl->name, "startup.ready_ms", 1) != NULL;
 }
 
+/* Whether the set has any of `be`'s density sweep (a resumed run keeps a
+ * sweep as it is rather than holding instances again). */
+static int density_done(const struct results *rs, const struct backend *be,
+			const struct suite_workload *wl)
+{
+	return results_find(rs, be->name, wl->name, "startup.ready_ms", 2) != NULL;
+}
+
 int runloop_run(const struct runloop_config *cfg, struct executor *ex, struct results *rs,
 		struct iso_err *err)
 {
 	const struct suite_workload *dwl = suite_density_workload();
 	struct runloop_progress prog = {0};
+	bool warm = false;
 	int r = 0;
 
 	prog.total = (cfg->nworkloads * cfg->reps + cfg->warmup) * cfg->nbackends;
 	for (unsigned int level = 2; level <= cfg->density_max; level *= 2)
 		prog.total += cfg->nbackends * (cfg->density_reps + level / 2);
-	for (size_t w = 0; w < cfg->nworkloads && r == 0; w++)
-		r = run_workload(cfg, ex, cfg->workloads[w], w == 0 ? cfg->warmup : 0, rs, &prog,
-				 err);
+	for (size_t w = 0; w < cfg->nworkloads; w++)
+		for (size_t b = 0; b < cfg->nbackends; b++)
+			prog.done += reps_done(rs, cfg->backends[b], cfg->workloads[w]);
+	/* The warm-up goes before the first workload with work left. */
+	for (size_t w = 0; w < cfg->nworkloads && r == 0; w++) {
+		bool pending = workload_pending(cfg, rs, cfg->workloads[w]);
+
+		r = run_workload(cfg, ex, cfg->workloads[w], pending && !warm ? cfg->warmup : 0, rs,
+				 &prog, err);
+		warm = warm || pending;
+	}
 	for (size_t b = 0; b < cfg->nbackends && r == 0 && cfg->density_max >= 2; b++)
-		if (measured(rs, cfg->backends[b], dwl))
+		if (measured(rs, cfg->backends[b], dwl) && !density_done(rs, cfg->backends[b], dwl))
 			r = run_density(cfg, ex, cfg->backends[b], dwl, rs, &prog, err);
 	if (r < 0 && r != -EINTR)
 		return r;
@@ -288,8 +332,7 @@ int runloop_overhead(struct results *rs, struct iso_err *err)
 				   info.better, f->instances, &ov, err);
 		if (r < 0)
 			return r;
-		if (ov->n_samples)
-			continue; /* derived once */
+		ov->n_samples = 0; /* derived anew: a resumed run adds samples */
 		for (size_t s = 0; s < f->n_samples; s++)
 			if ((r = results_add_sample(ov, f->samples[s] - base, err)) < 0)
 				return r;

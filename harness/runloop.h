@@ -102,7 +102,10 @@ struct runloop_config {
 };
 
 /* Run the protocol and fill `rs` (figures; failures are appended to the
- * skipped array, which must already be set or NULL). Returns 0, -EINTR
+ * skipped array, which must already be set or NULL). Samples `rs` already
+ * holds count (a resumed run): per (backend, workload) only the missing
+ * repetitions run, the warm-up before the first workload with any, and a
+ * backend's density sweep only when the set has none of it. Returns 0, -EINTR
  * when cancelled (partial results saved), or a negative errno for an error
  * of the loop itself (saving the result set). Failed instances are not
  * errors: they are reported through `skipped`. */

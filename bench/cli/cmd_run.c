@@ -52,7 +52,7 @@ static void on_signal(int sig)
 }
 
 struct run_opts {
-	int all, quick, nat, emulated; /* set by getopt_long itself */
+	int all, quick, nat, emulated, resume; /* set by getopt_long itself */
 	char *backends, *workloads, *out;
 	unsigned int reps, max;
 	bool reps_set, max_set;
@@ -60,7 +60,7 @@ struct run_opts {
 
 static const char run_help[] =
 	"usage: bench run [--all] [--backend B[,B...]] [--workload W[,W...]] [--reps N]\n"
-	"                 [--out DIR] [--quick] [--max N] [--nat]\n"
+	"                 [--out DIR [--resume]] [--quick] [--max N] [--nat]\n"
 	"\n"
 	"Runs every selected workload under every selected backend (backends\n"
 	"interleaved per repetition, warm-up first) and writes DIR/results.json\n"
@@ -71,6 +71,8 @@ static const char run_help[] =
 	"  --workload LIST workloads (bench list); default: the suite\n"
 	"  --reps N        measured repetitions (default 5, emulated KVM 3, --quick 2)\n"
 	"  --out DIR       result directory\n"
+	"  --resume        continue the set in --out DIR (a run that stopped early):\n"
+	"                  measure only the repetitions and density sweeps it lacks\n"
 	"  --quick         short smoke run: fewer repetitions, no warm-up\n"
 	"  --max N         density: up to N instances at once (--all: 4, emulated 2)\n"
 	"  --nat           also the network workloads through a masquerading router\n"
@@ -108,6 +110,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{"max", required_argument, NULL, 'm'},
 		{"nat", no_argument, &o->nat, 1},
 		{"emulated", no_argument, &o->emulated, 1},
+		{"resume", no_argument, &o->resume, 1},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -148,6 +151,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (o->resume && !o->out)
+		return cli_usage_error("run", "--resume needs --out DIR (the set to continue)");
 	return 0;
 }
 
@@ -296,6 +301,7 @@ static cJSON *run_config(const struct run_opts *o, const struct runloop_config *
 		cJSON_AddItemToArray(w, cJSON_CreateString(rc->workloads[i]->name));
 	cJSON_AddNumberToObject(c, "density_max", rc->density_max);
 	cJSON_AddNumberToObject(c, "density_reps", rc->density_reps);
+	cJSON_AddBoolToObject(c, "resumed", o->resume);
 	return c;
 }
 
@@ -423,19 +429,27 @@ static int run_suite(const struct run_opts *o, int argc, char **argv, const char
 	}
 	ctx.cancel = &run_cancel;
 	command_line(argc, argv, cmd, sizeof(cmd));
-	r = fsutil_mkdir_p(out_dir, 0755, err);
-	if (r == 0)
+	snprintf(path, sizeof(path), "%s/results.json", out_dir);
+	/* A resumed set keeps its id, command and environment (the same
+	 * machine's, or a new boot of the same emulated one). */
+	if (o->resume) {
+		if ((r = results_load(path, &rs, err)) < 0)
+			iso_err_wrap(err, "--resume");
+	} else if ((r = fsutil_mkdir_p(out_dir, 0755, err)) == 0) {
 		r = results_create(ctx.rid, cmd, &rs, err);
+	}
 	if (r == 0)
 		r = env_collect(&ctx, o->emulated, &env, err);
 	if (r < 0)
 		goto out;
-	results_set_environment(rs, env);
+	if (o->resume)
+		cJSON_Delete(env);
+	else
+		results_set_environment(rs, env);
 	filter_available(&ctx, bes, &nb, skipped);
 	lab_open(&ctx, wls, &nw, skipped);
 	results_set_skipped(rs, skipped);
 	skipped = NULL;
-	snprintf(path, sizeof(path), "%s/results.json", out_dir);
 	rc = (struct runloop_config){
 		.backends = bes,
 		.nbackends = nb,
@@ -455,8 +469,9 @@ static int run_suite(const struct run_opts *o, int argc, char **argv, const char
 		.cancel = &run_cancel,
 	};
 	results_set_config(rs, run_config(o, &rc));
-	printf("bench: run %s: %zu backends, %zu workloads, %u reps (+%u warm-up)%s -> %s\n",
-	       ctx.rid, nb, nw, rc.reps, rc.warmup, emulated ? ", KVM emulated" : "", path);
+	printf("bench: run %s: %zu backends, %zu workloads, %u reps (+%u warm-up)%s -> %s%s\n",
+	       ctx.rid, nb, nw, rc.reps, rc.warmup, emulated ? ", KVM emulated" : "", path,
+	       o->resume ? " (resumed: what it lacks)" : "");
 	fflush(stdout);
 	runner_init(&rn, &ctx);
 	r = runloop_run(&rc, &rn.ex, rs, err);

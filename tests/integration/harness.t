@@ -7,7 +7,7 @@
 . "$top/tests/lib/bench.sh"
 bench="$top/build/bench"
 
-echo "1..16"
+echo "1..18"
 
 "$bench" run --backend native --workload ready --reps 3 --out "$tmp/ready" >"$tmp/out" 2>&1
 ok $? "bench run --backend native --workload ready --reps 3 exits 0"
@@ -20,6 +20,18 @@ json "$r" '@{fig("native","ready","cpu.task_clock_ms")} == 3 && fig("native","re
 ok $? "perf task-clock counted for every sample"
 json "$r" 'my $e = $d->{environment}; $e->{kvm} =~ /^(none|native|emulated)$/ && $e->{cpu}{pus} >= 1 && exists $e->{perf_events}{"task-clock"} && $e->{image_hash} =~ /^[0-9a-f]{64}$/'
 ok $? "environment records kvm, topology, perf events and the image hash"
+
+# --resume continues a set (as make run does after a test machine failed):
+# only the missing repetitions are measured, the set keeps its id.
+id=$(perl -MJSON::PP -e 'local $/; print decode_json(<>)->{run_id}' "$r")
+"$bench" run --backend native --workload ready --reps 5 --out "$tmp/ready" --resume \
+	>"$tmp/out" 2>&1 &&
+	json "$r" '@{fig("native","ready","startup.ready_ms")} == 5 && @{fig("native","ready","cpu.task_clock_ms")} == 5 && $d->{config}{resumed}' &&
+	json "$r" "\$d->{run_id} eq '$id'"
+ok $? "--resume to 5 repetitions adds the 2 the set lacked"
+out=$("$bench" run --backend native --workload ready --out "$tmp/none" --resume 2>&1)
+[ $? = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && [ ! -e "$tmp/none" ]
+ok $? "--resume of a set that does not exist: exit 1 with one line, nothing made ($out)"
 
 "$bench" run --backend native --workload mem --reps 1 --out "$tmp/mem" >"$tmp/out" 2>&1
 ok $? "bench run --workload mem exits 0"

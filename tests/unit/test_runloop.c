@@ -120,11 +120,12 @@ static size_t nskipped(const struct results *rs)
 #define BACKENDS(...)  ((const struct backend *const[]){__VA_ARGS__, NULL})
 #define WORKLOADS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-/* Run the loop over a fresh mock `m` and result set `*rs`: `cfg` says how
- * (reps, warm-up, density, ...; max_failures 2 unless set), `bes` and
- * `wls` (suite workload names) what. Returns runloop_run's result. */
-static int run(struct runloop_config cfg, const struct backend *const *bes, const char *const *wls,
-	       struct mock *m, struct results **rs, struct iso_err *err)
+/* Run the loop over mock `m` (initialised unless it was) and the result
+ * set `rs` as it is: `cfg` says how (reps, warm-up, density, ...;
+ * max_failures 2 unless set), `bes` and `wls` (suite workload names) what.
+ * Returns runloop_run's result. */
+static int run_set(struct runloop_config cfg, const struct backend *const *bes,
+		   const char *const *wls, struct mock *m, struct results *rs, struct iso_err *err)
 {
 	static const struct backend *b[RUN_MAX];
 	static const struct suite_workload *w[RUN_MAX];
@@ -144,8 +145,15 @@ static int run(struct runloop_config cfg, const struct backend *const *bes, cons
 		cfg.max_failures = 2;
 	if (!m->ex.ops)
 		mock_init(m);
+	return runloop_run(&cfg, &m->ex, rs, err);
+}
+
+/* run_set() over a fresh result set `*rs`. */
+static int run(struct runloop_config cfg, const struct backend *const *bes, const char *const *wls,
+	       struct mock *m, struct results **rs, struct iso_err *err)
+{
 	*rs = new_set();
-	return runloop_run(&cfg, &m->ex, *rs, err);
+	return run_set(cfg, bes, wls, m, *rs, err);
 }
 
 /* The mock ran exactly the instances of `order`. */
@@ -326,6 +334,65 @@ static void test_cancel_keeps_partial(void **state)
 	fsutil_rm_tree(dir, NULL);
 }
 
+/* A resumed run (the partial set of a cancelled one, loaded from disk)
+ * measures only what the set lacks, after one warm-up: every figure ends
+ * with `reps` samples. Resuming a complete set measures nothing. */
+static void test_resume_fills_missing(void **state)
+{
+	static const char *const order[] = {
+		"native/ready/1w", "ctr/ready/1w", "ctr/ready/1", "ctr/ready/1",
+		"native/ready/1",  "native/mem/1", "ctr/mem/1",	  "ctr/mem/1",
+		"native/mem/1",	   "native/mem/1", "ctr/mem/1",
+	};
+	static const char *const wls[] = {"ready", "mem"};
+	char dir[] = "/tmp/test_runloop.XXXXXX", path[64];
+	volatile sig_atomic_t cancel = 0;
+	struct results *rs, *back = NULL;
+	struct iso_err err = {0};
+	struct runloop_config cfg;
+	struct mock m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	mock_init(&m);
+	m.cancel = &cancel;
+	m.cancel_at = 5; /* the warm-up round, ctr and native, then native */
+	cfg = (struct runloop_config){.reps = 3, .warmup = 1, .results_path = path};
+	cfg.cancel = &cancel;
+	assert_int_equal(
+		run(cfg, BACKENDS(&be_native, &be_ctr), WORKLOADS("ready", "mem"), &m, &rs, &err),
+		-EINTR);
+	results_destroy(rs);
+	assert_int_equal(results_load(path, &back, &err), 0);
+	assert_int_equal(results_find(back, "native", "ready", "startup.ready_ms", 1)->n_samples,
+			 2);
+	assert_int_equal(results_find(back, "ctr", "ready", "startup.ready_ms", 1)->n_samples, 1);
+
+	mock_init(&m);
+	cancel = 0;
+	assert_int_equal(run_set(cfg, BACKENDS(&be_native, &be_ctr), WORKLOADS("ready", "mem"), &m,
+				 back, &err),
+			 0);
+	assert_log(&m, order, sizeof(order) / sizeof(order[0]));
+	for (size_t w = 0; w < 2; w++)
+		for (const char *const *b = (const char *const[]){"native", "ctr", NULL}; *b; b++)
+			assert_int_equal(
+				results_find(back, *b, wls[w], "startup.ready_ms", 1)->n_samples,
+				3);
+	/* mem holds memory: its overhead is derived from all three samples. */
+	assert_int_equal(results_find(back, "ctr", "mem", "memory.overhead_mib", 1)->n_samples, 3);
+
+	mock_init(&m);
+	assert_int_equal(run_set(cfg, BACKENDS(&be_native, &be_ctr), WORKLOADS("ready", "mem"), &m,
+				 back, &err),
+			 0);
+	assert_int_equal(m.nlog, 0);
+	assert_int_equal(results_find(back, "ctr", "mem", "memory.overhead_mib", 1)->n_samples, 3);
+	results_destroy(back);
+	fsutil_rm_tree(dir, NULL);
+}
+
 /* What the loop writes, results_load reads back sample for sample. */
 static void test_json_roundtrip(void **state)
 {
@@ -376,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_density_and_overhead),
 		cmocka_unit_test(test_density_memory_bound),
 		cmocka_unit_test(test_cancel_keeps_partial),
+		cmocka_unit_test(test_resume_fills_missing),
 		cmocka_unit_test(test_json_roundtrip),
 	};
 
