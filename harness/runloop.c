@@ -262,13 +262,6 @@ out:
 	return r;
 }
 
-/* Whether `be` measured `wl` at all (not dropped for it). */
-static int measured(const struct results *rs, const struct backend *be,
-		    const struct suite_workload *wl)
-{
-	return results_find(rs, be->name, wl->name, "startup.ready_ms", 1) != NULL;
-}
-
 /* Whether the set has any of `be`'s density sweep (a resumed run keeps a
  * sweep as it is rather than holding instances again). */
 static int density_done(const struct results *rs, const struct backend *be,
@@ -300,7 +293,9 @@ int runloop_run(const struct runloop_config *cfg, struct executor *ex, struct re
 		warm = warm || pending;
 	}
 	for (size_t b = 0; b < cfg->nbackends && r == 0 && cfg->density_max >= 2; b++)
-		if (measured(rs, cfg->backends[b], dwl) && !density_done(rs, cfg->backends[b], dwl))
+		/* Only a backend that measured the workload at all. */
+		if (reps_done(rs, cfg->backends[b], dwl) &&
+		    !density_done(rs, cfg->backends[b], dwl))
 			r = run_density(cfg, ex, cfg->backends[b], dwl, rs, &prog, err);
 	if (r < 0 && r != -EINTR)
 		return r;
