@@ -29,7 +29,7 @@ static const char *const mount_points[] = {"proc", "dev", "tmp"};
 
 /* runc spec defaults (runtime-spec config-linux.md) under /proc;
  * directories get an empty tmpfs, files /dev/null. /sys/firmware, the one
- * under /sys, is masked with sysfs (ctr_mount_sys()). */
+ * under /sys, is masked with sysfs (ctr_mount_finish()). */
 static const struct {
 	const char *path;
 	bool dir;

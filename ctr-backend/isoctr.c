@@ -49,7 +49,7 @@ static const char run_help[] =
 	"\n"
 	"PROGRAM gets BENCH_PORT=fd:3; its bench port messages are forwarded as\n"
 	"event lines (harness/port_wire.h) with the host monotonic time, plus\n"
-	"PHASE cgroup|clone|net|pivot|exec, REPORT oom_kill N after an OOM kill,\n"
+	"PHASE cgroup|clone|net|netns|pivot|exec, REPORT oom_kill N after an OOM kill,\n"
 	"and an EXIT line at the end if the init sent none.\n"
 	"\n"
 	"Exit status: PROGRAM's (128+N when killed by signal N; 137 when the\n"
