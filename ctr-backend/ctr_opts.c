@@ -65,11 +65,10 @@ static bool name_valid(const char *s, size_t max)
 }
 
 /* ADDR/PREFIX with an IPv4 address; the kernel gets the prefix length. */
-static bool cidr_valid(const char *s)
+/* IPv4 ADDR/PREFIX into `a` and `prefix`. */
+static bool cidr_parse(const char *s, struct in_addr *a, uint64_t *prefix)
 {
 	char addr[64], *slash;
-	uint64_t prefix;
-	struct in_addr a;
 
 	if (strlen(s) >= sizeof(addr))
 		return false;
@@ -78,7 +77,29 @@ static bool cidr_valid(const char *s)
 	if (!slash)
 		return false;
 	*slash = '\0';
-	return inet_pton(AF_INET, addr, &a) == 1 && parse_u64(slash + 1, 1, 32, &prefix) == 0;
+	return inet_pton(AF_INET, addr, a) == 1 && parse_u64(slash + 1, 1, 32, prefix) == 0;
+}
+
+static bool cidr_valid(const char *s)
+{
+	struct in_addr a;
+	uint64_t prefix;
+
+	return cidr_parse(s, &a, &prefix);
+}
+
+/* Whether `gw` lies in the subnet of `cidr` (both valid): the kernel
+ * refuses a route via a gateway it cannot reach. */
+static bool gw_in_subnet(const char *cidr, const char *gw)
+{
+	struct in_addr a, g;
+	uint64_t prefix;
+	uint32_t mask;
+
+	if (!cidr_parse(cidr, &a, &prefix) || inet_pton(AF_INET, gw, &g) != 1)
+		return false;
+	mask = prefix == 32 ? ~0u : ~(~0u >> prefix);
+	return (ntohl(a.s_addr) & mask) == (ntohl(g.s_addr) & mask);
 }
 
 static int set_cpus(struct ctr_config *cfg, const char *s)
@@ -331,6 +352,11 @@ int ctr_opts_parse(int argc, char **argv, struct ctr_config *cfg, enum ctr_exit 
 	    (!cfg->netns && (cfg->ip[0] || cfg->gw[0]))) {
 		*cls = CTR_EXIT_NET;
 		return iso_err_input(err, -EINVAL, "run: --netns, --bridge and --ip go together");
+	}
+	if (cfg->gw[0] && !gw_in_subnet(cfg->ip, cfg->gw)) {
+		*cls = CTR_EXIT_NET;
+		return iso_err_input(err, -EINVAL, "run: --gw %s is outside the subnet of --ip %s",
+				     cfg->gw, cfg->ip);
 	}
 	if (cfg->netns && !(cfg->namespaces & CTR_NS_NET)) {
 		*cls = CTR_EXIT_NET;

@@ -137,6 +137,10 @@ static const struct {
 	{"run --rootfs /r --ip 10.0.0.300/24 x", CTR_EXIT_NET, "ADDR/PREFIX"},
 	{"run --rootfs /r --ip 10.0.0.2 x", CTR_EXIT_NET, "ADDR/PREFIX"},
 	{"run --rootfs /r --gw gateway x", CTR_EXIT_NET, "IPv4 address"},
+	{"run --rootfs /r --netns n --bridge b --ip 10.9.0.2/24 --gw 10.8.0.1 x", CTR_EXIT_NET,
+	 "outside the subnet"},
+	{"run --rootfs /r --netns n --bridge b --ip 10.9.0.2/32 --gw 10.9.0.1 x", CTR_EXIT_NET,
+	 "outside the subnet"},
 };
 
 static void test_bad_input(void **state)
