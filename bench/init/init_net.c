@@ -10,19 +10,7 @@
 #include <sys/socket.h>
 
 #include "cleanup.h"
-
-static int link_up(int s, const char *ifname, struct iso_err *err)
-{
-	struct ifreq ifr = {0};
-
-	strncpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name) - 1);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		return iso_err_set(err, -errno, "%s: get flags", ifname);
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		return iso_err_set(err, -errno, "%s: set up", ifname);
-	return 0;
-}
+#include "netif.h"
 
 static void sin_set(struct sockaddr *sa, struct in_addr a)
 {
@@ -72,11 +60,11 @@ int init_net_setup(const struct init_net_cfg *cfg, struct iso_err *err)
 	if (s < 0)
 		return iso_err_set(err, -errno, "net: socket");
 	/* Bringing lo up also gives it 127.0.0.1/8 (the kernel adds it). */
-	if (link_up(s, "lo", err) < 0)
+	if (netif_up(s, "lo", err) < 0)
 		return iso_err_wrap(err, "net");
 	if (!cfg->have_ip)
 		return 0;
-	if (addr_set(s, cfg, err) < 0 || link_up(s, cfg->ifname, err) < 0)
+	if (addr_set(s, cfg, err) < 0 || netif_up(s, cfg->ifname, err) < 0)
 		return iso_err_wrap(err, "net");
 	if (cfg->have_gw && route_default(s, cfg, err) < 0)
 		return iso_err_wrap(err, "net");

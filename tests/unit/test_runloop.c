@@ -305,6 +305,18 @@ static void test_density_memory_bound(void **state)
 	results_destroy(rs);
 }
 
+/* A temporary `dir` for results.json at `path`, and mock `m` that sets
+ * `*cancel` once `at` instances ran. */
+static void cancel_setup(char *dir, char *path, size_t cap, struct mock *m,
+			 volatile sig_atomic_t *cancel, size_t at)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, cap, "%s/results.json", dir);
+	mock_init(m);
+	m->cancel = cancel;
+	m->cancel_at = at;
+}
+
 /* Cancel mid-run: -EINTR, and what was measured is on disk and loads. */
 static void test_cancel_keeps_partial(void **state)
 {
@@ -315,11 +327,7 @@ static void test_cancel_keeps_partial(void **state)
 	struct mock m;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	mock_init(&m);
-	m.cancel = &cancel;
-	m.cancel_at = 4; /* after two repetitions of ready */
+	cancel_setup(dir, path, sizeof(path), &m, &cancel, 4); /* two repetitions of ready */
 	assert_int_equal(
 		run((struct runloop_config){.reps = 3, .results_path = path, .cancel = &cancel},
 		    BACKENDS(&be_native, &be_ctr), WORKLOADS("ready", "mem"), &m, &rs, &err),
@@ -353,11 +361,8 @@ static void test_resume_fills_missing(void **state)
 	struct mock m;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	mock_init(&m);
-	m.cancel = &cancel;
-	m.cancel_at = 5; /* the warm-up round, ctr and native, then native */
+	/* Cancelled after the warm-up round, ctr and native, then native. */
+	cancel_setup(dir, path, sizeof(path), &m, &cancel, 5);
 	cfg = (struct runloop_config){.reps = 3, .warmup = 1, .results_path = path};
 	cfg.cancel = &cancel;
 	assert_int_equal(
