@@ -158,7 +158,7 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	}
 	phase(l, "cgroup");
 	/* In a user namespace nothing may be created before the id maps
-	 * exist; otherwise the mounts overlap the monitor's veth work. */
+	 * exist; otherwise the mounts overlap the monitor's network thread. */
 	if (l->userns)
 		wait_msg(l, CTR_MSG_GO);
 	if (ctr_mount_enter(cfg, l->userns, &err) < 0 || ctr_mount_harden(&err) < 0) {

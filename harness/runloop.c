@@ -119,12 +119,18 @@ static size_t reps_done(const struct results *rs, const struct backend *be,
 	return f ? f->n_samples : 0;
 }
 
+/* Whether `be` can run `wl` at all (a network workload needs the lab). */
+static bool can_run(const struct backend *be, const struct suite_workload *wl)
+{
+	return !wl->needs_net || be->uses_net;
+}
+
 /* Whether some backend that can run `wl` still lacks repetitions of it. */
 static bool workload_pending(const struct runloop_config *cfg, const struct results *rs,
 			     const struct suite_workload *wl)
 {
 	for (size_t b = 0; b < cfg->nbackends; b++)
-		if ((!wl->needs_net || cfg->backends[b]->uses_net) &&
+		if (can_run(cfg->backends[b], wl) &&
 		    reps_done(rs, cfg->backends[b], wl) < cfg->reps)
 			return true;
 	return false;
@@ -147,7 +153,7 @@ static int run_workload(const struct runloop_config *cfg, struct executor *ex,
 	for (size_t b = 0; b < cfg->nbackends; b++) {
 		failures[b] = 0;
 		done[b] = reps_done(rs, cfg->backends[b], wl);
-		alive[b] = !wl->needs_net || cfg->backends[b]->uses_net;
+		alive[b] = can_run(cfg->backends[b], wl);
 		if (!alive[b]) {
 			r = skip_add(rs, cfg->backends[b]->name, wl->name,
 				     "cannot attach to the network lab", err);
