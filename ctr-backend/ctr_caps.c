@@ -23,13 +23,10 @@ uint64_t ctr_caps_default_mask(void)
 	return m;
 }
 
-int ctr_caps_apply(struct iso_err *err)
+int ctr_caps_bound(struct iso_err *err)
 {
 	uint64_t keep = ctr_caps_default_mask();
-	cap_t caps;
-	int r = 0;
 
-	/* Bounding set first: it caps what any later execve can grant. */
 	/* cap_max_bits(): the capabilities this kernel knows, which may be
 	 * more than this libcap was built with. */
 	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
@@ -40,7 +37,14 @@ int ctr_caps_apply(struct iso_err *err)
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return iso_err_set(err, -errno, "caps: clear ambient set");
-	caps = cap_init();
+	return 0;
+}
+
+int ctr_caps_apply(struct iso_err *err)
+{
+	cap_t caps = cap_init();
+	int r = 0;
+
 	if (!caps)
 		return iso_err_set(err, -errno, "caps: cap_init");
 	if (cap_set_flag(caps, CAP_EFFECTIVE, NDEFAULT, default_caps, CAP_SET) < 0 ||

@@ -11,9 +11,14 @@
 /* The default set as a CapEff bit mask (0xa80425fb). */
 uint64_t ctr_caps_default_mask(void);
 
-/* Drop every other capability from the bounding, inheritable, permitted,
- * effective and ambient sets, and set no_new_privs. After execve as uid 0
- * the program holds exactly the default set. */
+/* Drop every other capability from the bounding and ambient sets: what
+ * a later execve may grant. The effective set is untouched, so the caller
+ * keeps its privileges until ctr_caps_apply(). */
+int ctr_caps_bound(struct iso_err *err);
+
+/* After ctr_caps_bound(): cut the inheritable, permitted and effective
+ * sets to the default one and set no_new_privs. After execve as uid 0 the
+ * program holds exactly the default set. */
 int ctr_caps_apply(struct iso_err *err);
 
 #endif

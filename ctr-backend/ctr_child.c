@@ -78,6 +78,15 @@ static int wait_msg(const struct ctr_launch *l, enum ctr_msg kind)
 	return fd;
 }
 
+/* A step of the mounts: on failure, the record says so and the child ends. */
+static void mounts_done(const struct ctr_launch *l, int r, struct iso_err *err)
+{
+	if (r < 0) {
+		iso_err_wrap(err, "container mounts");
+		fail(l, CTR_EXIT_RUNTIME, err);
+	}
+}
+
 /* Into the network namespace the monitor made while the mounts above went
  * on; sysfs can only be mounted from inside it. */
 static void join_netns(const struct ctr_launch *l, int fd)
@@ -161,23 +170,18 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	 * exist; otherwise the mounts overlap the monitor's network thread. */
 	if (l->userns)
 		wait_msg(l, CTR_MSG_GO);
-	if (ctr_mount_enter(cfg, l->userns, &err) < 0 || ctr_mount_harden(&err) < 0) {
-		iso_err_wrap(&err, "container mounts");
-		fail(l, CTR_EXIT_RUNTIME, &err);
-	}
+	mounts_done(l, ctr_mount_enter(cfg, l->userns, &err), &err);
+	mounts_done(l, ctr_mount_harden(&err), &err);
 	phase(l, "pivot");
-	if (l->netns_by_monitor)
-		join_netns(l, wait_msg(l, CTR_MSG_NETNS));
-	if (ctr_mount_finish(&err) < 0) {
-		iso_err_wrap(&err, "container mounts");
-		fail(l, CTR_EXIT_RUNTIME, &err);
-	}
+	/* sysfs needs the container's network namespace and, in a user
+	 * namespace, the old root still there (ctr_mount.h); otherwise the
+	 * old root goes first, with the bounding set, while the monitor's
+	 * thread may still be making the namespace. */
+	if (l->userns)
+		mounts_done(l, ctr_mount_sysfs(&err), &err);
+	mounts_done(l, ctr_mount_detach_old_root(&err), &err);
 	if ((cfg->namespaces & CTR_NS_UTS) && sethostname(l->hostname, strlen(l->hostname)) < 0) {
 		iso_err_set(&err, -errno, "sethostname %s", l->hostname);
-		fail(l, CTR_EXIT_RUNTIME, &err);
-	}
-	if (chdir(cfg->cwd ? cfg->cwd : "/") < 0) {
-		iso_err_set(&err, -errno, "chdir %s", cfg->cwd);
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
 	/* The bench port becomes fd 3; every other descriptor above it is
@@ -186,6 +190,16 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	    fcntl(CTR_PORT_FD, F_SETFD, 0) < 0 ||
 	    close_range(CTR_PORT_FD + 1, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
 		iso_err_set(&err, -errno, "prepare descriptors");
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	}
+	if (ctr_caps_bound(&err) < 0)
+		fail(l, CTR_EXIT_RUNTIME, &err);
+	if (l->netns_by_monitor)
+		join_netns(l, wait_msg(l, CTR_MSG_NETNS));
+	if (!l->userns)
+		mounts_done(l, ctr_mount_sysfs(&err), &err);
+	if (chdir(cfg->cwd ? cfg->cwd : "/") < 0) {
+		iso_err_set(&err, -errno, "chdir %s", cfg->cwd);
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
 	/* A network namespace clone3 made (for a user namespace) is the

@@ -29,7 +29,7 @@ static const char *const mount_points[] = {"proc", "dev", "tmp"};
 
 /* runc spec defaults (runtime-spec config-linux.md) under /proc;
  * directories get an empty tmpfs, files /dev/null. /sys/firmware, the one
- * under /sys, is masked with sysfs (ctr_mount_finish()). */
+ * under /sys, is masked with sysfs (ctr_mount_sysfs()). */
 static const struct {
 	const char *path;
 	bool dir;
@@ -207,7 +207,7 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 		return r;
 	/* 8. pivot_root(".", "."): the old root ends stacked on the new one,
 	 *    so a read-only rootfs needs no old_root directory; it is
-	 *    detached by ctr_mount_finish(). Lookups from "/" start below it,
+	 *    detached by ctr_mount_detach_old_root(). Lookups from "/" start below it,
 	 *    on the new root. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return iso_err_set(err, -errno, "pivot_root");
@@ -266,22 +266,22 @@ int ctr_mount_harden(struct iso_err *err)
 	return 0;
 }
 
-int ctr_mount_finish(struct iso_err *err)
+int ctr_mount_sysfs(struct iso_err *err)
 {
 	int r;
 
-	/* sysfs first: in a user namespace the kernel allows a new sysfs
-	 * only while a fully visible one (the host's, in the old root) is
-	 * in the namespace (mount_too_revealing()). */
-	if (access("/sys", F_OK) == 0 &&
-	    ((r = do_mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			   NULL, err)) < 0 ||
-	     (r = mask("/sys/firmware", true, err)) < 0))
+	if (access("/sys", F_OK) < 0)
+		return 0;
+	if ((r = do_mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, err)) < 0)
 		return r;
+	return mask("/sys/firmware", true, err);
+}
+
+int ctr_mount_detach_old_root(struct iso_err *err)
+{
 	/* The old root, on top of the cwd (the new root), goes with the
-	 * host's tree below it. Its detach waits for an RCU grace period,
-	 * which a CPU busy making a network namespace holds up: hence here,
-	 * once the namespace exists, and not right after pivot_root. */
+	 * host's tree below it. */
 	if (umount2(".", MNT_DETACH) < 0)
 		return iso_err_set(err, -errno, "detach old root");
 	/* pivot_root does not promise the cwd: go to the new root. */

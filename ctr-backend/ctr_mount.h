@@ -26,9 +26,16 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
  * under /proc. */
 int ctr_mount_harden(struct iso_err *err);
 
-/* Last, once the process is in the container's network namespace (sysfs
- * shows the network devices of its mounter's): /sys read-only where the
- * rootfs has the directory, /sys/firmware masked, the old root detached. */
-int ctr_mount_finish(struct iso_err *err);
+/* After ctr_mount_enter(): detach the old root (and the host's tree below
+ * it) and move to the new root. */
+int ctr_mount_detach_old_root(struct iso_err *err);
+
+/* Once the process is in the container's network namespace (sysfs shows
+ * the network devices of its mounter's): /sys read-only where the rootfs
+ * has the directory, /sys/firmware masked. In a user namespace, before
+ * ctr_mount_detach_old_root(): the kernel allows a new sysfs there only
+ * while a fully visible one (the host's, in the old root) is in the
+ * namespace (mount_too_revealing()). */
+int ctr_mount_sysfs(struct iso_err *err);
 
 #endif
