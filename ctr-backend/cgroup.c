@@ -248,23 +248,17 @@ static int hybrid_create(struct cgroup *cg, const struct cgroup_limits *lim, str
  * period its writer side waits for, ~10 ms here) that moving another
  * process through cgroup.procs takes. The caller is single-threaded, so
  * the thread is the whole process. */
-static int join_v1_dirs(struct cgroup *cg, struct iso_err *err)
+static int join_v1_dirs(const struct cgroup *cg, struct iso_err *err)
 {
-	int r = 0;
-
 	for (size_t i = 0; i < cg->ndirs; i++) {
-		struct cgroup_dir *d = &cg->dirs[i];
-		if (d->join_fd < 0)
-			continue;
-		if (r == 0 && write(d->join_fd, "0", 1) != 1)
-			r = iso_err_set(err, -errno, "cgroup: join %s", d->path);
-		close(d->join_fd);
-		d->join_fd = -1;
+		const struct cgroup_dir *d = &cg->dirs[i];
+		if (d->join_fd >= 0 && write(d->join_fd, "0", 1) != 1)
+			return iso_err_set(err, -errno, "cgroup: join %s", d->path);
 	}
-	return r;
+	return 0;
 }
 
-static int join_none(struct cgroup *cg, struct iso_err *err)
+static int join_none(const struct cgroup *cg, struct iso_err *err)
 {
 	(void)cg;
 	(void)err;

@@ -66,8 +66,9 @@ struct cgroup_ops {
 	int (*create)(struct cgroup *cg, const struct cgroup_limits *lim, struct iso_err *err);
 	/* Put the calling process, single-threaded (the container between
 	 * clone3 and execve), into every directory it did not enter at clone
-	 * time; closes the descriptors it used. */
-	int (*join)(struct cgroup *cg, struct iso_err *err);
+	 * time. Changes nothing in `cg`, which may be the monitor's own
+	 * memory (ctr_run.c); the descriptors are close-on-exec. */
+	int (*join)(const struct cgroup *cg, struct iso_err *err);
 	/* Number of OOM kills in the container's memory cgroup. */
 	int (*oom_kills)(const struct cgroup *cg, uint64_t *n, struct iso_err *err);
 };
@@ -98,7 +99,7 @@ const char *cgroup_layout_name(enum cgroup_layout layout);
 int cgroup_create(struct cgroup *cg, const struct cgroup_hosts *hosts, const char *leaf,
 		  const struct cgroup_limits *lim, bool force_null, struct iso_err *err);
 
-static inline int cgroup_join(struct cgroup *cg, struct iso_err *err)
+static inline int cgroup_join(const struct cgroup *cg, struct iso_err *err)
 {
 	return cg->ops->join(cg, err);
 }

@@ -48,7 +48,8 @@ static _Noreturn void fail(const struct ctr_launch *l, enum ctr_exit cls, const 
 }
 
 /* Block for the monitor's next message, which must be `kind`; EOF means
- * it died: give up quietly. Returns the descriptor it carried, or -1. */
+ * it died, or its network thread failed and reports why: give up
+ * quietly. Returns the descriptor it carried, or -1. */
 static int wait_msg(const struct ctr_launch *l, enum ctr_msg kind)
 {
 	union {
@@ -146,6 +147,7 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	struct iso_err err = {0};
 	int r;
 
+	phase(l, "clone");
 	/* Without the monitor's copy of the sync socket's other end here, its
 	 * death reads as EOF in wait_msg(). */
 	for (int i = 0; i < 3; i++)

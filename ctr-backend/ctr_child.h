@@ -45,15 +45,15 @@ struct ctr_record {
 struct ctr_launch {
 	const struct ctr_config *cfg;
 	const char *hostname;
-	int port_wr;	       /* bench port, write end (becomes fd 3) */
-	int sync_rd;	       /* monitor -> child (a socket) */
-	int status_wr;	       /* child -> monitor, close-on-exec */
-	int monitor_fds[3];    /* the monitor's ends, closed first thing */
-	struct cgroup *cg;     /* the child's copy: joined first thing (v1 dirs) */
-	bool cgroupns_late;    /* unshare the cgroup ns after joining the v1 dirs */
-	bool userns;	       /* wait for the id maps before touching files */
-	bool netns_by_monitor; /* made and set up by the monitor: join it */
-	sigset_t sigmask;      /* the signal mask PROGRAM starts with */
+	int port_wr;		 /* bench port, write end (becomes fd 3) */
+	int sync_rd;		 /* monitor -> child (a socket) */
+	int status_wr;		 /* child -> monitor, close-on-exec */
+	int monitor_fds[3];	 /* the monitor's ends, closed first thing */
+	const struct cgroup *cg; /* joined first thing (v1 dirs) */
+	bool cgroupns_late;	 /* unshare the cgroup ns after joining the v1 dirs */
+	bool userns;		 /* wait for the id maps before touching files */
+	bool netns_by_monitor;	 /* made and set up by the monitor: join it */
+	sigset_t sigmask;	 /* the signal mask PROGRAM starts with */
 };
 
 /* Entry point of the cloned child; never returns. */

@@ -216,7 +216,8 @@ int ctr_mount_enter(const struct ctr_config *cfg, bool userns, struct iso_err *e
 
 /* The first directory masked; later ones get a bind of it: one empty
  * tmpfs for all (each superblock costs its set-up and, at the container's
- * exit, its teardown). The child is single-threaded. */
+ * exit, its teardown). Only the child masks, single-threaded (with
+ * the monitor's memory, ctr_run.c: the monitor never reads this). */
 static const char *first_masked_dir;
 
 static int mask_dir(const char *path)

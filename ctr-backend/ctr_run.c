@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +32,7 @@
 #include "cleanup.h"
 #include "clock.h"
 #include "ctr_child.h"
+#include "ctr_clone.h"
 #include "ctr_mount.h"
 #include "ctr_net.h"
 #include "port_reader.h"
@@ -38,6 +40,9 @@
 
 /* Pipe ends go above the descriptors the child rearranges (0-3). */
 #define CTR_FD_FLOOR 10
+/* The child's stack while it shares the monitor's memory (spawn_sharing()):
+ * its deepest frames are a few kilobytes of paths and messages. */
+#define CTR_CHILD_STACK (256 * 1024)
 
 /* See netns_start(). */
 struct netns_task {
@@ -264,6 +269,45 @@ static unsigned long long clone_flags(const struct run *run)
 	return f;
 }
 
+/* With the network thread sending the child both its messages, the main
+ * thread has nothing to do between clone3 and the child's execve: the
+ * child then shares its memory (and runs on a stack of its own) while it
+ * waits, suspended, as posix_spawn() does. No copy of the monitor's page
+ * tables, no copy-on-write faults on either side, no copy to tear down at
+ * execve. */
+static bool shares_memory(const struct ctr_config *cfg)
+{
+	return netns_by_monitor(cfg);
+}
+
+static int child_entry(void *launch)
+{
+	ctr_child_main(launch);
+}
+
+/* The child on a stack of its own, with a guard page below it; returns
+ * its pid or a negative errno. */
+static long spawn_sharing(struct clone_args *ca, struct ctr_launch *l)
+{
+	size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, guard + CTR_CHILD_STACK, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	long pid;
+
+	if (map == MAP_FAILED)
+		return -errno;
+	if (mprotect(map, guard, PROT_NONE) < 0) {
+		pid = -errno;
+	} else {
+		ca->flags |= CLONE_VM | CLONE_VFORK;
+		ca->stack = (uint64_t)(uintptr_t)(map + guard);
+		ca->stack_size = CTR_CHILD_STACK;
+		pid = ctr_clone3_vm(ca, child_entry, l);
+	}
+	munmap(map, guard + CTR_CHILD_STACK);
+	return pid;
+}
+
 static int spawn(struct run *run, struct iso_err *err)
 {
 	int port[2] = {-1, -1}, status[2] = {-1, -1};
@@ -293,13 +337,19 @@ static int spawn(struct run *run, struct iso_err *err)
 	l.monitor_fds[1] = run->sync_wr;
 	l.monitor_fds[2] = status[0];
 	ca.flags = clone_flags(run);
-	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	pid = shares_memory(run->cfg) ? spawn_sharing(&ca, &l) : -ENOSYS;
+	if (pid == -ENOSYS) {
+		ca.flags &= ~(CLONE_VM | CLONE_VFORK);
+		pid = syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid < 0)
+			pid = -errno;
+		else if (pid == 0)
+			ctr_child_main(&l);
+	}
 	if (pid < 0) {
-		r = iso_err_set(err, -errno, "clone3");
+		r = iso_err_set(err, (int)pid, "clone3");
 		goto out;
 	}
-	if (pid == 0)
-		ctr_child_main(&l);
 	run->pid = (pid_t)pid;
 	run->port_rd = steal_fd(&port[0]);
 	close_fd(&run->sync_rd);
@@ -344,31 +394,42 @@ static int send_msg(int sock, enum ctr_msg kind, int fd, struct iso_err *err)
 	return iso_err_set(err, -errno, "message to the container");
 }
 
-static void *netns_main(void *arg)
+static int netns_work(struct run *run)
 {
-	struct run *run = arg;
 	struct netns_task *t = &run->netns;
 	const struct ctr_config *cfg = run->cfg;
+	int r;
 
 	t->cls = CTR_EXIT_RUNTIME;
-	if ((t->r = ctr_net_new_ns(&run->netns_fd, &t->err)) < 0 ||
-	    (t->r = send_msg(run->sync_wr, CTR_MSG_NETNS, run->netns_fd, &t->err)) < 0)
-		return NULL;
+	if ((r = ctr_net_new_ns(&run->netns_fd, &t->err)) < 0 ||
+	    (r = send_msg(run->sync_wr, CTR_MSG_NETNS, run->netns_fd, &t->err)) < 0)
+		return r;
 	t->cls = CTR_EXIT_NET;
 	if (cfg->netns) {
-		t->r = ctr_net_add_veth(&run->net, run->rid, run->netns_fd, &t->err);
-		if (t->r < 0)
-			return NULL;
+		if ((r = ctr_net_add_veth(&run->net, run->rid, run->netns_fd, &t->err)) < 0)
+			return r;
 		t->t_veth = clock_mono_ns();
 	}
-	if ((t->r = ctr_net_configure(cfg->ip, cfg->gw, &t->err)) < 0)
-		return NULL;
+	if ((r = ctr_net_configure(cfg->ip, cfg->gw, &t->err)) < 0)
+		return r;
 	t->t_done = clock_mono_ns();
 	/* Nothing else holds the child back (id maps are for user
 	 * namespaces, where there is no thread): "go" from here, not through
 	 * a wake-up of the main thread first. */
 	t->cls = CTR_EXIT_RUNTIME;
-	t->r = send_msg(run->sync_wr, CTR_MSG_GO, -1, &t->err);
+	return send_msg(run->sync_wr, CTR_MSG_GO, -1, &t->err);
+}
+
+static void *netns_main(void *arg)
+{
+	struct run *run = arg;
+
+	run->netns.r = netns_work(run);
+	/* A child left waiting for a message would wait for good, and with
+	 * it the main thread, suspended while the child shares its memory:
+	 * EOF ends the child (ctr_child.c), the error is reported here. */
+	if (run->netns.r < 0)
+		shutdown(run->sync_wr, SHUT_WR);
 	return NULL;
 }
 
@@ -617,7 +678,6 @@ static int run_build(struct run *run, struct ctr_result *res, enum ctr_exit *cls
 	*cls = CTR_EXIT_RUNTIME;
 	if ((r = spawn(run, err)) < 0)
 		return r;
-	emit_phase(run, "clone", clock_mono_ns());
 	return prepare_child(run, cls, err);
 }
 

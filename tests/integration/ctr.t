@@ -31,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 need "$isoctr" "$rootfs/init" "$bb"
-echo "1..34"
+echo "1..35"
 
 # What other runs (other tests, the harness) hold before this test starts.
 snapshot() {
@@ -222,7 +222,11 @@ st=$?
 wait $srv
 [ $st = 0 ] && grep -qx 'pong:ping' "$tmp/out" && grep -q ' PHASE net$' "$tmp/ev"
 ok $? "TCP request/response crosses veth -> bridge -> peer (status $st)"
-! ip -n "$br" link show | grep -q "ib${rid}c"
+# The outer end of a container's veth: ib<its run id>c<k>.
+ctr_veths() {
+	ip -n "$br" -o link show | grep -cE ': ib[0-9a-f]{6}c[0-9]+@'
+}
+[ "$(ctr_veths)" = 0 ]
 ok $? "the veth is gone after the run"
 
 # Bad input: one line, one exit code per class.
@@ -254,6 +258,20 @@ for _ in 1 2 3 4 5; do
 done
 [ $n = 5 ]
 ok $? "a failure inside the container reports its cause ($n of 5)"
+
+# A failure on the monitor's network thread (the kernel refuses a gateway
+# that is the subnet's broadcast address) while the child waits for it,
+# sharing the monitor's memory: the run ends with the thread's cause and
+# removes its veth (5 times, bounded: a lost wake-up would hang).
+n=0
+for _ in 1 2 3 4 5; do
+	timeout 20 "$isoctr" run --rootfs "$rootfs" --no-cgroup --netns "$br" --bridge br0 \
+		--ip 10.199.0.5/24 --gw 10.199.0.255 -- /init ready 2>"$tmp/err"
+	[ $? = 120 ] && grep -q 'default route via 10.199.0.255' "$tmp/err" &&
+		[ "$(wc -l <"$tmp/err")" = 1 ] && n=$((n + 1))
+done
+[ $n = 5 ] && [ "$(ctr_veths)" = 0 ]
+ok $? "a failure on the network thread ends the run with its cause, veth removed ($n of 5)"
 
 # Nothing left behind by the runs above (other runs' objects may come and go).
 snapshot >"$tmp/after"
