@@ -175,13 +175,6 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 	mounts_done(l, ctr_mount_enter(cfg, l->userns, &err), &err);
 	mounts_done(l, ctr_mount_harden(&err), &err);
 	phase(l, "pivot");
-	/* sysfs needs the container's network namespace and, in a user
-	 * namespace, the old root still there (ctr_mount.h); otherwise the
-	 * old root goes first, with the bounding set, while the monitor's
-	 * thread may still be making the namespace. */
-	if (l->userns)
-		mounts_done(l, ctr_mount_sysfs(&err), &err);
-	mounts_done(l, ctr_mount_detach_old_root(&err), &err);
 	if ((cfg->namespaces & CTR_NS_UTS) && sethostname(l->hostname, strlen(l->hostname)) < 0) {
 		iso_err_set(&err, -errno, "sethostname %s", l->hostname);
 		fail(l, CTR_EXIT_RUNTIME, &err);
@@ -194,12 +187,16 @@ _Noreturn void ctr_child_main(const struct ctr_launch *l)
 		iso_err_set(&err, -errno, "prepare descriptors");
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	}
+	/* All that needs no network namespace comes first, while the
+	 * monitor's thread may still be making it. */
 	if (ctr_caps_bound(&err) < 0)
 		fail(l, CTR_EXIT_RUNTIME, &err);
 	if (l->netns_by_monitor)
 		join_netns(l, wait_msg(l, CTR_MSG_NETNS));
-	if (!l->userns)
-		mounts_done(l, ctr_mount_sysfs(&err), &err);
+	/* sysfs shows the network namespace of its mounter; the old root
+	 * goes after it (ctr_mount.h). */
+	mounts_done(l, ctr_mount_sysfs(&err), &err);
+	mounts_done(l, ctr_mount_detach_old_root(&err), &err);
 	if (chdir(cfg->cwd ? cfg->cwd : "/") < 0) {
 		iso_err_set(&err, -errno, "chdir %s", cfg->cwd);
 		fail(l, CTR_EXIT_RUNTIME, &err);

@@ -32,10 +32,10 @@ int ctr_mount_detach_old_root(struct iso_err *err);
 
 /* Once the process is in the container's network namespace (sysfs shows
  * the network devices of its mounter's): /sys read-only where the rootfs
- * has the directory, /sys/firmware masked. In a user namespace, before
- * ctr_mount_detach_old_root(): the kernel allows a new sysfs there only
- * while a fully visible one (the host's, in the old root) is in the
- * namespace (mount_too_revealing()). */
+ * has the directory, /sys/firmware masked. Before
+ * ctr_mount_detach_old_root(): in a user namespace the kernel allows a new
+ * sysfs only while a fully visible one (the host's, in the old root) is in
+ * the namespace (mount_too_revealing()). */
 int ctr_mount_sysfs(struct iso_err *err);
 
 #endif
