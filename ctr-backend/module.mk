@@ -1,7 +1,7 @@
 # ctr-backend/: isoctr, the namespace container runtime (ctr-backend/README.md).
 # Every ctr-backend/*.c except the CLI is library code (unit-tested).
 # ctr-backend/exec/ holds the static isoctr's stand-in for ctr_bundle.c;
-# ctr-backend/probe/ the benchmark's raw-clone floor (static).
+# ctr-backend/probe/ the benchmark's raw-clone floor and its launcher (static).
 ISOCTR_MAIN := ctr-backend/isoctr.c
 CTR_SRCS := $(filter-out $(ISOCTR_MAIN),$(sort $(wildcard ctr-backend/*.c)))
 LIB_SRCS += $(CTR_SRCS)
@@ -29,6 +29,10 @@ $(BUILD)/tests/ctr-floor: $(BUILD)/static/ctr-backend/probe/ctr_floor.o
 	@mkdir -p $(dir $@)
 	$(CC) -static -s -o $@ $^
 
+$(BUILD)/tests/ctr-launch: $(BUILD)/static/ctr-backend/probe/ctr_launch.o
+	@mkdir -p $(dir $@)
+	$(CC) -static -s -o $@ $^
+
 .PHONY: bench-ctr
-bench-ctr: $(BUILD)/isoctr $(BUILD)/tests/ctr-floor image
+bench-ctr: $(BUILD)/isoctr $(BUILD)/tests/ctr-floor $(BUILD)/tests/ctr-launch image
 	scripts/bench-ctr
