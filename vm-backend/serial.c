@@ -4,6 +4,7 @@
  * PC16550D datasheet, section 8. Output goes to --console. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,13 @@ static void serial_write(void *opaque, uint64_t off, const void *data, uint32_t 
 
 static const struct bus_ops serial_ops = {.read = serial_read, .write = serial_write};
 
+static bool console_ready(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT);
+}
+
 void serial_teardown(struct vm *vm, void *priv)
 {
 	struct serial *s = priv;
@@ -191,7 +199,11 @@ void serial_teardown(struct vm *vm, void *priv)
 	(void)vm;
 	if (!s)
 		return;
-	serial_flush(s);
+	/* What is left of a line goes out only if the console takes it now:
+	 * the vCPUs are gone, so nothing would kick this thread out of a
+	 * write blocked on a stalled reader (isovm would never exit). */
+	if (s->len && s->out_fd >= 0 && console_ready(s->out_fd))
+		serial_flush(s);
 	if (s->own_fd)
 		close(s->out_fd);
 	pthread_mutex_destroy(&s->lock);
