@@ -300,7 +300,8 @@ static void data_net_throughput(const struct report_ctx *ctx, struct chart_out *
 {
 	const struct report_series *native = report_ctx_primary(ctx, "native");
 	const struct results_figure *lim =
-		native ? report_ctx_find(ctx, native, "net.stream_tx_gbps", 1, NULL, true) : NULL;
+		native ? report_ctx_find(ctx, native, "net.stream_tx_gbps", 1, report_wl_net, true)
+		       : NULL;
 
 	data_net_pair(ctx, o, "net.stream_tx_gbps", "net.stream_rx_gbps");
 	/* The native pair over the same bridge is the path's limit (DESIGN.md). */

@@ -11,6 +11,8 @@ const char *const report_wl_ready[] = {"ready", NULL};
 const char *const report_wl_memory[] = {"ready", "mem", NULL};
 const char *const report_wl_tasks_host[] = {"ready", "tasks", NULL};
 const char *const report_wl_tasks_inside[] = {"tasks", NULL};
+const char *const report_wl_net[] = {"net-stream", "net-rr", NULL};
+const char *const report_wl_net_nat[] = {"net-stream-nat", "net-rr-nat", NULL};
 
 /* The project's own backends lead every chart in this order. */
 static const char *const report_lead_backends[] = {"native", "ctr", "vm"};

@@ -35,6 +35,8 @@ extern const char *const report_wl_ready[];	   /* startup */
 extern const char *const report_wl_memory[];	   /* memory.* */
 extern const char *const report_wl_tasks_host[];   /* tasks.host* */
 extern const char *const report_wl_tasks_inside[]; /* tasks.inside* */
+extern const char *const report_wl_net[];	   /* net.*, across the bridge */
+extern const char *const report_wl_net_nat[];	   /* net.*, through the NAT router */
 
 /* Build the series: native, ctr, vm first, then other backends in order
  * of appearance; one per (set, backend). Errors: -ENOMEM. */
