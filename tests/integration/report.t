@@ -77,16 +77,32 @@ grep -q '^0 "native" - - "sees the whole host: 40" -$' "$r/tasks.dat" &&
 	grep -q '^2 "vm" 3 58 "" 40$' "$r/tasks.dat"
 ok $? "tasks: the native baseline's inside is a note (the whole host), a guest's kernel threads a column"
 
-mkdir "$tmp/net"
-{
-	echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
-	echo '  "command": "bench run", "figures": ['
-	sep=
+# net_set DIR FIGURES...: a result set in DIR with the figures the
+# commands FIGURES print.
+net_set() {
+	mkdir "$1"
+	dir=$1
+	shift
+	{
+		echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
+		echo '  "command": "bench run", "figures": ['
+		sep=
+		for figs in "$@"; do "$figs"; done
+		echo '] }'
+	} >"$dir/results.json"
+}
+bridge_figs() {
 	fig native net-stream net.stream_tx_gbps Gbit/s higher 1 3.4 3.5 3.6
 	fig ctr net-stream net.stream_tx_gbps Gbit/s higher 1 2.9 3 3.1
 	fig vm net-stream net.stream_tx_gbps Gbit/s higher 1 0.8 0.9 1
-	echo '] }'
-} >"$tmp/net/results.json"
+}
+nat_figs() {
+	fig native net-stream-nat net.stream_tx_gbps Gbit/s higher 1 3 3.1 3.2
+	fig vm net-stream-nat net.stream_tx_gbps Gbit/s higher 1 0.3 0.31 0.32
+	fig ctr net-stream-nat net.stream_tx_gbps Gbit/s higher 1 2.7 2.8 2.9
+	fig native net-rr-nat net.rr_p50_us us lower 1 500 510 520
+}
+net_set "$tmp/net" bridge_figs
 "$bench" report "$tmp/net" >/dev/null 2>&1 &&
 	grep -q '^2 "vm" 0.9 0.85 0.95 - - -$' "$tmp/net/report/net_throughput.dat" &&
 	grep -q 'VM, its software NIC (virtio-net) on a TAP: 0.9 Gbit/s (26% of native)' \
@@ -100,20 +116,7 @@ ok $? "one network workload: rows named by backend; the VM's share of the native
 # The NAT variant beside the bridge, its figures first in the set: the
 # bridge claim and the chart's limit keep to the bridge's workloads, the
 # NAT sentence gives each backend against native through the router.
-mkdir "$tmp/nat"
-{
-	echo '{ "schema": "isobench-results/1", "run_id": "abcdef", "created": "2026-11-23T19:30:00Z",'
-	echo '  "command": "bench run --nat", "figures": ['
-	sep=
-	fig native net-stream-nat net.stream_tx_gbps Gbit/s higher 1 3 3.1 3.2
-	fig vm net-stream-nat net.stream_tx_gbps Gbit/s higher 1 0.3 0.31 0.32
-	fig ctr net-stream-nat net.stream_tx_gbps Gbit/s higher 1 2.7 2.8 2.9
-	fig native net-rr-nat net.rr_p50_us us lower 1 500 510 520
-	fig native net-stream net.stream_tx_gbps Gbit/s higher 1 3.4 3.5 3.6
-	fig ctr net-stream net.stream_tx_gbps Gbit/s higher 1 2.9 3 3.1
-	fig vm net-stream net.stream_tx_gbps Gbit/s higher 1 0.8 0.9 1
-	echo '] }'
-} >"$tmp/nat/results.json"
+net_set "$tmp/nat" nat_figs bridge_figs
 "$bench" report "$tmp/nat" >/dev/null 2>&1 &&
 	grep -q 'native veth pair 3.5 Gbit/s .*VM, its software NIC (virtio-net) on a TAP: 0.9 Gbit/s (26% of native)' \
 		"$tmp/nat/report/report.md" &&
