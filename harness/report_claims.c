@@ -89,7 +89,7 @@ static const struct {
 struct claim {
 	const struct report_ctx *ctx;
 	struct text t;
-	double nat[F_COUNT], ctr[F_COUNT], vm[F_COUNT];
+	double native[F_COUNT], ctr[F_COUNT], vm[F_COUNT];
 };
 
 static const struct results_figure *fig_of(const struct report_ctx *ctx,
@@ -195,7 +195,7 @@ static void say_peers(struct claim *c, enum fig f, const char *one, const char *
 
 static void claim_memory(struct claim *c)
 {
-	const double *nat = c->nat, *vm = c->vm, *ctr = c->ctr;
+	const double *native = c->native, *vm = c->vm, *ctr = c->ctr;
 	struct text *t = &c->t;
 	const struct results_figure *any = NULL;
 
@@ -210,15 +210,15 @@ static void claim_memory(struct claim *c)
 	    "Host memory of one instance running the %s workload (PSS summed over every host "
 	    "task of the instance, median): natively ",
 	    any->workload);
-	say_value(t, nat[F_PSS], "MiB");
+	say_value(t, native[F_PSS], "MiB");
 	say_at(t, "; in the VM ", vm[F_PSS], "MiB");
-	say_over(t, vm[F_PSS], nat[F_PSS], "MiB");
+	say_over(t, vm[F_PSS], native[F_PSS], "MiB");
 	if (isfinite(vm[F_PSS])) {
 		say_at(t, ", of which guest RAM resident ", vm[F_GUEST_RAM], "MiB");
 		say_at(t, " and the monitor's own ", vm[F_MONITOR], "MiB");
 	}
 	say_at(t, "; in the container ", ctr[F_PSS], "MiB");
-	say_over(t, ctr[F_PSS], nat[F_PSS], "MiB");
+	say_over(t, ctr[F_PSS], native[F_PSS], "MiB");
 	if (isfinite(ctr[F_PSS])) {
 		say_at(t, ", its cgroup charging ", ctr[F_CGROUP], "MiB");
 	}
@@ -236,7 +236,7 @@ static void claim_memory(struct claim *c)
  * (like VMnet#0), each backend against native through it. */
 static void claim_network_nat(struct claim *c)
 {
-	double lim = c->nat[F_STREAM_NAT];
+	double lim = c->native[F_STREAM_NAT];
 	struct text *t = &c->t;
 
 	if (!isfinite(lim) && !isfinite(c->vm[F_STREAM_NAT]) && !isfinite(c->ctr[F_STREAM_NAT])) {
@@ -248,9 +248,9 @@ static void claim_network_nat(struct claim *c)
 	say_share(t, c->vm[F_STREAM_NAT], lim);
 	say_at(t, "; container ", c->ctr[F_STREAM_NAT], "Gbit/s");
 	say_share(t, c->ctr[F_STREAM_NAT], lim);
-	if (isfinite(c->nat[F_RR_NAT_P50]) || isfinite(c->vm[F_RR_NAT_P50]) ||
+	if (isfinite(c->native[F_RR_NAT_P50]) || isfinite(c->vm[F_RR_NAT_P50]) ||
 	    isfinite(c->ctr[F_RR_NAT_P50])) {
-		say_at(t, "; request/response p50: native ", c->nat[F_RR_NAT_P50], "µs");
+		say_at(t, "; request/response p50: native ", c->native[F_RR_NAT_P50], "µs");
 		say_at(t, ", VM ", c->vm[F_RR_NAT_P50], "µs");
 		say_at(t, ", container ", c->ctr[F_RR_NAT_P50], "µs");
 	}
@@ -259,7 +259,7 @@ static void claim_network_nat(struct claim *c)
 
 static void claim_network(struct claim *c)
 {
-	double lim = c->nat[F_STREAM], vm = c->vm[F_STREAM], ctr = c->ctr[F_STREAM];
+	double lim = c->native[F_STREAM], vm = c->vm[F_STREAM], ctr = c->ctr[F_STREAM];
 	struct text *t = &c->t;
 
 	if (!isfinite(lim) && !isfinite(vm) && !isfinite(ctr)) {
@@ -278,8 +278,9 @@ static void claim_network(struct claim *c)
 	say_share(t, ctr, lim);
 	say(t, ".");
 	say_peers(c, F_STREAM, "Gbit/s", "Gbit/s", lim);
-	if (isfinite(c->nat[F_RR_P50]) || isfinite(c->vm[F_RR_P50]) || isfinite(c->ctr[F_RR_P50])) {
-		say_at(t, " Request/response latency p50: native ", c->nat[F_RR_P50], "µs");
+	if (isfinite(c->native[F_RR_P50]) || isfinite(c->vm[F_RR_P50]) ||
+	    isfinite(c->ctr[F_RR_P50])) {
+		say_at(t, " Request/response latency p50: native ", c->native[F_RR_P50], "µs");
 		say_at(t, ", VM ", c->vm[F_RR_P50], "µs");
 		say_at(t, ", container ", c->ctr[F_RR_P50], "µs");
 		say(t, ".");
@@ -309,7 +310,7 @@ static void claim_tasks(struct claim *c)
 	double vm_in = inside_total(vm);
 	struct text *t = &c->t;
 
-	if (!isfinite(vm[F_HOST]) && !isfinite(ctr[F_HOST]) && !isfinite(c->nat[F_HOST])) {
+	if (!isfinite(vm[F_HOST]) && !isfinite(ctr[F_HOST]) && !isfinite(c->native[F_HOST])) {
 		say(t, "Not measured: this result set has no tasks.host figure.");
 		return;
 	}
@@ -329,7 +330,7 @@ static void claim_tasks(struct claim *c)
 	if (isfinite(ctr[F_INSIDE])) {
 		say_count(t, " and shows ", ctr[F_INSIDE], "task inside", "tasks inside");
 	}
-	say_count(t, "; natively the workload is ", c->nat[F_HOST], "host task", "host tasks");
+	say_count(t, "; natively the workload is ", c->native[F_HOST], "host task", "host tasks");
 	say(t, ".");
 	if (isfinite(vm[F_HOST]) && isfinite(vm_in)) {
 		say(t,
@@ -356,7 +357,7 @@ static void claim_container(struct claim *c)
 	}
 	say_at(t, "Launch to READY: container ", ctr[F_READY], "ms");
 	say_at(t, ", VM ", vm[F_READY], "ms");
-	say_at(t, ", native ", c->nat[F_READY], "ms");
+	say_at(t, ", native ", c->native[F_READY], "ms");
 	if (isfinite(vm[F_READY]) && isfinite(ctr[F_READY]) && ctr[F_READY] > 0)
 		say(t, " — the container starts %.3g times %s than the VM",
 		    vm[F_READY] >= ctr[F_READY] ? vm[F_READY] / ctr[F_READY]
@@ -405,7 +406,7 @@ void report_claim_answer(const struct report_ctx *ctx, int claim, char *buf, siz
 	struct claim c = {.ctx = ctx, .t = {.buf = buf, .size = size}};
 
 	buf[0] = '\0';
-	figs_load(ctx, "native", c.nat);
+	figs_load(ctx, "native", c.native);
 	figs_load(ctx, "ctr", c.ctr);
 	figs_load(ctx, "vm", c.vm);
 	answer[claim](&c);
