@@ -232,6 +232,21 @@ static void claim_memory(struct claim *c)
 	say_peers(c, F_PSS, "MiB", "MiB", 0);
 }
 
+/* Whether native, the VM or the container has figure `f`. */
+static bool lead_measured(const struct claim *c, enum fig f)
+{
+	return isfinite(c->native[f]) || isfinite(c->vm[f]) || isfinite(c->ctr[f]);
+}
+
+/* `label`, then "native 449 µs, VM 3012 µs, container 352 µs" of `f`. */
+static void say_lead_latency(struct claim *c, const char *label, enum fig f)
+{
+	say(&c->t, "%s", label);
+	say_at(&c->t, "native ", c->native[f], "µs");
+	say_at(&c->t, ", VM ", c->vm[f], "µs");
+	say_at(&c->t, ", container ", c->ctr[f], "µs");
+}
+
 /* The same path through the masquerading router in front of the sink
  * (like VMnet#0), each backend against native through it. */
 static void claim_network_nat(struct claim *c)
@@ -239,7 +254,7 @@ static void claim_network_nat(struct claim *c)
 	double lim = c->native[F_STREAM_NAT];
 	struct text *t = &c->t;
 
-	if (!isfinite(lim) && !isfinite(c->vm[F_STREAM_NAT]) && !isfinite(c->ctr[F_STREAM_NAT])) {
+	if (!lead_measured(c, F_STREAM_NAT)) {
 		say(t, " The NAT variant (VMnet#0) was not measured.");
 		return;
 	}
@@ -248,12 +263,8 @@ static void claim_network_nat(struct claim *c)
 	say_share(t, c->vm[F_STREAM_NAT], lim);
 	say_at(t, "; container ", c->ctr[F_STREAM_NAT], "Gbit/s");
 	say_share(t, c->ctr[F_STREAM_NAT], lim);
-	if (isfinite(c->native[F_RR_NAT_P50]) || isfinite(c->vm[F_RR_NAT_P50]) ||
-	    isfinite(c->ctr[F_RR_NAT_P50])) {
-		say_at(t, "; request/response p50: native ", c->native[F_RR_NAT_P50], "µs");
-		say_at(t, ", VM ", c->vm[F_RR_NAT_P50], "µs");
-		say_at(t, ", container ", c->ctr[F_RR_NAT_P50], "µs");
-	}
+	if (lead_measured(c, F_RR_NAT_P50))
+		say_lead_latency(c, "; request/response p50: ", F_RR_NAT_P50);
 	say(t, ".");
 }
 
@@ -262,7 +273,7 @@ static void claim_network(struct claim *c)
 	double lim = c->native[F_STREAM], vm = c->vm[F_STREAM], ctr = c->ctr[F_STREAM];
 	struct text *t = &c->t;
 
-	if (!isfinite(lim) && !isfinite(vm) && !isfinite(ctr)) {
+	if (!lead_measured(c, F_STREAM)) {
 		say(t, "Not measured: this result set has no net.stream_tx_gbps figure.");
 		return;
 	}
@@ -278,11 +289,8 @@ static void claim_network(struct claim *c)
 	say_share(t, ctr, lim);
 	say(t, ".");
 	say_peers(c, F_STREAM, "Gbit/s", "Gbit/s", lim);
-	if (isfinite(c->native[F_RR_P50]) || isfinite(c->vm[F_RR_P50]) ||
-	    isfinite(c->ctr[F_RR_P50])) {
-		say_at(t, " Request/response latency p50: native ", c->native[F_RR_P50], "µs");
-		say_at(t, ", VM ", c->vm[F_RR_P50], "µs");
-		say_at(t, ", container ", c->ctr[F_RR_P50], "µs");
+	if (lead_measured(c, F_RR_P50)) {
+		say_lead_latency(c, " Request/response latency p50: ", F_RR_P50);
 		say(t, ".");
 	} else {
 		say(t, " Request/response latency was not measured.");
@@ -310,7 +318,7 @@ static void claim_tasks(struct claim *c)
 	double vm_in = inside_total(vm);
 	struct text *t = &c->t;
 
-	if (!isfinite(vm[F_HOST]) && !isfinite(ctr[F_HOST]) && !isfinite(c->native[F_HOST])) {
+	if (!lead_measured(c, F_HOST)) {
 		say(t, "Not measured: this result set has no tasks.host figure.");
 		return;
 	}
